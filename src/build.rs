@@ -1,0 +1,110 @@
+//! The whole pipeline, wired: read → load → plan → render → write.
+//!
+//! Each stage returns either its product or every diagnostic it found; this module only
+//! threads them together, so `build`, `check`, `watch` and the tests share one path.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::Diagnostics;
+use crate::load;
+use crate::output::{FolderOutput, MemoryOutput};
+use crate::plan::{self, PlanOptions};
+use crate::render::{RenderStats, Renderer};
+use crate::source::{self, SourceTree};
+
+/// `chapterhouse build` options.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output_dir: PathBuf,
+    pub plan: PlanOptions,
+    /// Replace an output folder that chapterhouse did not make.
+    pub force: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub stats: RenderStats,
+    pub warnings: Diagnostics,
+    pub elapsed: Duration,
+}
+
+/// Builds the site at `options.root` into `options.output_dir`, atomically.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
+    let started = Instant::now();
+    let sources = source::read_tree(&options.root)?;
+    let output_dir = resolve_output(&options.root, &options.output_dir);
+    let mut warnings = Diagnostics::new();
+    let stats = render_sources(&sources, &options.plan, &mut warnings, |renderer| {
+        let output = FolderOutput::begin(&output_dir, options.force).map_err(Diagnostics::from)?;
+        let stats = renderer.render_all(&output)?;
+        output.commit().map_err(Diagnostics::from)?;
+        Ok(stats)
+    })?;
+    Ok(BuildSummary {
+        stats,
+        warnings,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Renders in memory: every output path → bytes, plus warnings. Used by tests and `check`.
+pub fn build_in_memory(
+    sources: &SourceTree,
+    options: &PlanOptions,
+) -> Result<(BTreeMap<String, Vec<u8>>, Diagnostics), Diagnostics> {
+    let mut warnings = Diagnostics::new();
+    let output = MemoryOutput::default();
+    render_sources(sources, options, &mut warnings, |renderer| {
+        renderer.render_all(&output)
+    })?;
+    Ok((output.into_files(), warnings))
+}
+
+fn render_sources<T>(
+    sources: &SourceTree,
+    options: &PlanOptions,
+    warnings: &mut Diagnostics,
+    write: impl FnOnce(&Renderer<'_>) -> Result<T, Diagnostics>,
+) -> Result<T, Diagnostics> {
+    let (site, mut diagnostics) = load::load(sources);
+    let Some(site) = site else {
+        return Err(diagnostics);
+    };
+    let plan = match plan::plan(&site, options) {
+        Ok(plan) => plan,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return Err(diagnostics);
+        }
+    };
+    let renderer = match Renderer::new(&site, &plan) {
+        Ok(renderer) => renderer,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return Err(diagnostics);
+        }
+    };
+    match write(&renderer) {
+        Ok(value) => {
+            warnings.extend(diagnostics);
+            Ok(value)
+        }
+        Err(problems) => {
+            diagnostics.extend(problems);
+            Err(diagnostics)
+        }
+    }
+}
+
+/// A relative `--output-dir` is relative to the site root, as in Zola.
+fn resolve_output(root: &Path, output: &Path) -> PathBuf {
+    if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        root.join(output)
+    }
+}

@@ -1,0 +1,19 @@
+//! chapterhouse: a static-site generator for membership organisations with local chapters.
+//!
+//! The pipeline, one module per stage: [`source`] reads files, [`load`] turns them into a
+//! typed [`model::Site`], [`plan`] decides every output, [`render`] produces bytes in
+//! parallel, and [`output`] is the only writer. [`build`] wires them together.
+
+pub mod build;
+pub mod clock;
+pub mod config;
+pub mod diagnostics;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod plan;
+pub mod render;
+pub mod scaffold;
+pub mod source;
+pub mod toml_data;

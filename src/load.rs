@@ -1,0 +1,201 @@
+//! Stage 1, load: source files → a typed [`Site`] plus every diagnostic found on the way.
+//!
+//! Each file is parsed independently and all problems are collected, so one build reports
+//! every mistake at once instead of the first.
+
+use std::collections::BTreeMap;
+
+use crate::config::{self, SITE_CONFIG_PATH};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::model::{ChapterSlug, Scope, Site, chapter, page, theme};
+use crate::source::SourceTree;
+
+pub const CHAPTERS_DIR: &str = "data/chapters/";
+pub const CONTENT_DIR: &str = "content/";
+const CHAPTER_CONTENT_DIR: &str = "content/chapters/";
+
+/// Loads the site; `None` when any error was found (all of them are in the diagnostics).
+pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+
+    let config = match sources.get(SITE_CONFIG_PATH) {
+        Some(file) => config::parse(&file.text)
+            .map_err(|d| diagnostics.push(d))
+            .ok(),
+        None => {
+            diagnostics.push(
+                Diagnostic::error("no data/site.toml: this folder is not a chapterhouse site")
+                    .in_file(SITE_CONFIG_PATH)
+                    .hint("run the command from the site's root, pass `--root DIR`, or create a site with `chapterhouse init DIR`"),
+            );
+            None
+        }
+    };
+    let language = config
+        .as_ref()
+        .map(|c| c.language.clone())
+        .unwrap_or_default();
+
+    let mut chapters = BTreeMap::new();
+    for file in sources.texts_under(CHAPTERS_DIR) {
+        let name = &file.path[CHAPTERS_DIR.len()..];
+        let Some(stem) = name.strip_suffix(".toml").filter(|s| !s.contains('/')) else {
+            diagnostics.push(
+                Diagnostic::error("unexpected file among the chapter data files")
+                    .in_file(&file.path)
+                    .hint(
+                        "data/chapters/ holds one `<slug>.toml` file per chapter and nothing else",
+                    ),
+            );
+            continue;
+        };
+        let slug = match ChapterSlug::parse(stem) {
+            Ok(slug) => slug,
+            Err(message) => {
+                diagnostics.push(
+                    Diagnostic::error(message)
+                        .in_file(&file.path)
+                        .hint("rename the file"),
+                );
+                continue;
+            }
+        };
+        match chapter::parse(slug.clone(), &file.path, &file.text, &language) {
+            Ok(chapter) => {
+                chapters.insert(slug, chapter);
+            }
+            Err(problems) => diagnostics.extend(problems),
+        }
+    }
+    let known_chapters: Vec<String> = sources
+        .texts_under(CHAPTERS_DIR)
+        .filter_map(|f| {
+            f.path[CHAPTERS_DIR.len()..]
+                .strip_suffix(".toml")
+                .map(str::to_string)
+        })
+        .collect();
+
+    let mut pages = Vec::new();
+    for file in sources.texts_under(CONTENT_DIR) {
+        if !file.path.ends_with(".md") {
+            diagnostics.push(
+                Diagnostic::warning("not a markdown page; it is ignored")
+                    .in_file(&file.path)
+                    .hint("put files to copy verbatim under static/"),
+            );
+            continue;
+        }
+        if is_notice(&file.path) {
+            // Notices have their own front matter and pipeline; see the notices module.
+            continue;
+        }
+        let scope = match chapter_of(&file.path) {
+            None => Scope::Organisation,
+            Some(slug_text) => match ChapterSlug::parse(slug_text) {
+                Ok(slug) if known_chapters.iter().any(|k| k == slug_text) => Scope::Chapter(slug),
+                _ => {
+                    let mut d = Diagnostic::error(format!(
+                        "page belongs to chapter `{slug_text}`, but there is no data/chapters/{slug_text}.toml"
+                    ))
+                    .in_file(&file.path);
+                    d = match did_you_mean(slug_text, known_chapters.iter().map(String::as_str)) {
+                        Some(close) => d.hint(format!("did you mean the chapter `{close}`?")),
+                        None => d.hint(format!("create data/chapters/{slug_text}.toml with `chapterhouse new chapter {slug_text}`")),
+                    };
+                    diagnostics.push(d);
+                    continue;
+                }
+            },
+        };
+        match page::parse(&file.path, &file.text, scope) {
+            Ok(page) => pages.push(page),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+
+    let theme_name = config.as_ref().map_or("default", |c| c.theme.as_str());
+    let theme = theme::load(theme_name, sources)
+        .map_err(|p| diagnostics.extend(p))
+        .ok();
+
+    let static_files = sources
+        .assets
+        .iter()
+        .filter_map(|(path, bytes)| {
+            Some((path.strip_prefix("static/")?.to_string(), bytes.clone()))
+        })
+        .chain(sources.texts_under("static/").map(|f| {
+            (
+                f.path["static/".len()..].to_string(),
+                f.text.clone().into_bytes(),
+            )
+        }))
+        .collect();
+
+    let site = match (config, theme) {
+        (Some(config), Some(theme)) if !diagnostics.has_errors() => Some(Site {
+            config,
+            chapters,
+            pages,
+            theme,
+            static_files,
+        }),
+        _ => None,
+    };
+    (site, diagnostics)
+}
+
+/// `content/chapters/<slug>/…` → `<slug>`.
+fn chapter_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix(CHAPTER_CONTENT_DIR)?;
+    let (slug, _) = rest.split_once('/')?;
+    Some(slug)
+}
+
+fn is_notice(path: &str) -> bool {
+    let rel = &path[CONTENT_DIR.len()..];
+    rel.starts_with("notices/")
+        || chapter_of(path)
+            .is_some_and(|slug| rel[format!("chapters/{slug}/").len()..].starts_with("notices/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE: &str = "title = \"I\"\nbase_url = \"https://example.org/\"\n[controller]\nname = \"I\"\naddress = \"A\"\nemail = \"p@example.org\"\n";
+
+    #[test]
+    fn all_errors_of_all_files_are_reported() {
+        let sources = SourceTree::from_memory([
+            ("data/site.toml", SITE),
+            ("data/chapters/Bad Name.toml", "name = 1"),
+            ("content/a.md", "+++\ntitle = \"A\"\n"),
+            ("content/b.md", "+++\ntitel = \"B\"\n+++\n"),
+            ("content/chapters/nowhere/x.md", "+++\ntitle = \"X\"\n+++\n"),
+        ]);
+        let (site, diagnostics) = load(&sources);
+        assert!(site.is_none());
+        let text = diagnostics.to_string();
+        assert_eq!(diagnostics.error_count(), 4, "{text}");
+        assert!(text.contains("content/a.md:1:1"), "{text}");
+        assert!(text.contains("content/b.md:2:1"), "{text}");
+        assert!(text.contains("no data/chapters/nowhere.toml"), "{text}");
+        assert!(text.contains("not a valid chapter slug"), "{text}");
+    }
+
+    #[test]
+    fn missing_site_toml_says_how_to_start() {
+        let (site, diagnostics) = load(&SourceTree::default());
+        assert!(site.is_none());
+        assert!(diagnostics.to_string().contains("chapterhouse init"));
+    }
+
+    #[test]
+    fn a_site_without_themes_folder_gets_the_embedded_theme() {
+        let (site, diagnostics) = load(&SourceTree::from_memory([("data/site.toml", SITE)]));
+        assert!(!diagnostics.has_errors(), "{diagnostics}");
+        assert!(site.unwrap().theme.templates.contains_key("base.html"));
+    }
+}

@@ -1,0 +1,191 @@
+//! The command line: parses arguments, calls the library, prints diagnostics, sets the exit code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chapterhouse::build::{self, BuildOptions};
+use chapterhouse::config::BaseUrl;
+use chapterhouse::diagnostics::{Diagnostic, Diagnostics};
+use chapterhouse::model::ChapterSlug;
+use chapterhouse::plan::PlanOptions;
+use chapterhouse::{clock, scaffold};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "chapterhouse",
+    version,
+    about = "Websites for an institute and its chapters, with legal pages that cannot go wrong"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced atomically).
+    Build {
+        /// The site's root folder.
+        #[arg(short, long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (relative paths are below the root).
+        #[arg(
+            short,
+            long = "output-dir",
+            visible_alias = "output",
+            default_value = "public"
+        )]
+        output_dir: PathBuf,
+        /// Serve from this URL instead of site.toml's base_url (or the chapter's site_url).
+        #[arg(short = 'u', long, value_parser = parse_base_url)]
+        base_url: Option<BaseUrl>,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// The time the build happens at (RFC 3339), for expiry and upcoming meetings.
+        #[arg(long)]
+        now: Option<String>,
+        /// Build this chapter alone as a standalone site rooted at its site_url.
+        #[arg(long, value_parser = parse_chapter)]
+        chapter: Option<ChapterSlug>,
+        /// Replace the output folder even if chapterhouse did not make it.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Create a new site in DIR.
+    Init { dir: PathBuf },
+    /// Scaffold a chapter or a notice.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+        #[arg(short, long, default_value = ".", global = true)]
+        root: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// data/chapters/SLUG.toml and a first chapter page.
+    Chapter { slug: String },
+    /// A notice dated today, for the organisation or one chapter.
+    Notice {
+        title: String,
+        #[arg(long)]
+        chapter: Option<String>,
+    },
+}
+
+fn parse_base_url(s: &str) -> Result<BaseUrl, String> {
+    BaseUrl::parse(s)
+}
+
+fn parse_chapter(s: &str) -> Result<ChapterSlug, String> {
+    ChapterSlug::parse(s)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output_dir,
+            base_url,
+            drafts,
+            now,
+            chapter,
+            force,
+        } => {
+            let now = match clock::resolve(
+                now.as_deref(),
+                std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+            ) {
+                Ok(now) => now,
+                Err(message) => return usage_error(&message),
+            };
+            let options = BuildOptions {
+                root,
+                output_dir,
+                plan: PlanOptions {
+                    drafts,
+                    chapter,
+                    base_url,
+                    now,
+                },
+                force,
+            };
+            match build::build(&options) {
+                Ok(summary) => {
+                    report(&summary.warnings);
+                    println!(
+                        "Built {} pages ({} files) in {} ms",
+                        summary.stats.pages,
+                        summary.stats.files,
+                        summary.elapsed.as_millis()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diagnostics) => failed(diagnostics),
+            }
+        }
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(files) => {
+                println!(
+                    "Created a new site in {} ({} files). Build it with:",
+                    dir.display(),
+                    files.len()
+                );
+                println!("  chapterhouse build --root {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(d) => failed(d.into()),
+        },
+        Command::New { what, root } => {
+            let result = match what {
+                NewCommand::Chapter { slug } => scaffold::new_chapter(&root, &slug),
+                NewCommand::Notice { title, chapter } => {
+                    let today = match clock::resolve(
+                        None,
+                        std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+                    ) {
+                        Ok(now) => now.to_zoned(jiff::tz::TimeZone::UTC).date(),
+                        Err(message) => return usage_error(&message),
+                    };
+                    scaffold::new_notice(&root, &title, chapter.as_deref(), today).map(|p| vec![p])
+                }
+            };
+            match result {
+                Ok(files) => {
+                    for file in files {
+                        println!("Created {}", file.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(d) => failed(d.into()),
+            }
+        }
+    }
+}
+
+fn report(diagnostics: &Diagnostics) {
+    if !diagnostics.is_empty() {
+        eprint!("{diagnostics}");
+    }
+}
+
+fn failed(diagnostics: Diagnostics) -> ExitCode {
+    let diagnostics = diagnostics.sorted();
+    report(&diagnostics);
+    let errors = diagnostics.error_count();
+    eprintln!(
+        "Build failed: {errors} error{}; the previous output was left as it was.",
+        if errors == 1 { "" } else { "s" }
+    );
+    ExitCode::from(1)
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    let _ = Diagnostic::error(message);
+    ExitCode::from(2)
+}

@@ -1,0 +1,162 @@
+//! Markdown pages: the `+++` front matter split, the typed front matter, and [`Page`].
+
+use serde::Deserialize;
+
+use super::Scope;
+use crate::diagnostics::Diagnostic;
+use crate::toml_data::{self, Date, Embedding};
+
+/// The keys a page may set between its `+++` lines.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    pub description: Option<String>,
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub draft: bool,
+    /// Orders pages in listings and navigation (lower first, then title).
+    #[serde(default)]
+    pub weight: i64,
+    /// Replaces the last URL segment (the file name).
+    pub slug: Option<String>,
+    /// A theme template to render with instead of `page.html`.
+    pub template: Option<String>,
+    /// Old URLs that should redirect here, e.g. `"/about-us/"`.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// A markdown file under `content/`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path from the site root, e.g. `content/chapters/london/study-group.md`.
+    pub source_path: String,
+    pub front: FrontMatter,
+    /// The markdown after the front matter.
+    pub body: String,
+    /// Byte offset of `body` in the file, so markdown diagnostics get file line numbers.
+    pub body_offset: usize,
+    /// The whole file text, for locating diagnostics.
+    pub file_text: String,
+    pub scope: Scope,
+    /// `_index.md` or `index.md`: the page stands for its folder.
+    pub is_index: bool,
+}
+
+impl Page {
+    /// The source path below `content/` (`about.md`), as written in `@/about.md` links.
+    pub fn content_path(&self) -> &str {
+        self.source_path
+            .strip_prefix("content/")
+            .unwrap_or(&self.source_path)
+    }
+
+    /// A diagnostic at a byte offset within the body.
+    pub fn error_in_body(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(message).at(
+            &self.source_path,
+            &self.file_text,
+            self.body_offset + offset,
+        )
+    }
+}
+
+/// The front matter's TOML and where it and the body start.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'t> {
+    pub front_matter: &'t str,
+    pub front_matter_offset: usize,
+    pub body: &'t str,
+    pub body_offset: usize,
+}
+
+/// Splits `+++\n<toml>\n+++\n<body>`; CRLF line endings are accepted.
+pub fn split_front_matter<'t>(path: &str, text: &'t str) -> Result<Split<'t>, Diagnostic> {
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "+++" {
+        return Err(Diagnostic::error("the page does not start with front matter")
+            .at(path, text, 0)
+            .hint("begin the file with a `+++` line, then `title = \"…\"`, then another `+++` line"));
+    }
+    let front_start = first_line_end;
+    let mut line_start = front_start;
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i + 1);
+        if text[line_start..line_end].trim_end() == "+++" {
+            return Ok(Split {
+                front_matter: &text[front_start..line_start],
+                front_matter_offset: front_start,
+                body: &text[line_end..],
+                body_offset: line_end,
+            });
+        }
+        line_start = line_end;
+    }
+    Err(Diagnostic::error("the front matter is never closed")
+        .at(path, text, 0)
+        .hint("add a line holding only `+++` after the last front-matter key"))
+}
+
+/// Parses one page file.
+pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Page, Diagnostic> {
+    let split = split_front_matter(path, text)?;
+    let at = Embedding {
+        path,
+        file_text: text,
+        offset: split.front_matter_offset,
+    };
+    let front: FrontMatter = toml_data::parse(split.front_matter, at)?;
+    if front.title.trim().is_empty() {
+        return Err(at
+            .error_at(0, "the page's `title` is empty")
+            .hint("every page needs a title for its <title> and headings"));
+    }
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    Ok(Page {
+        source_path: path.to_string(),
+        body: split.body.to_string(),
+        body_offset: split.body_offset,
+        file_text: text.to_string(),
+        scope,
+        is_index: file_name == "_index.md" || file_name == "index.md",
+        front,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let text = "+++\r\ntitle = \"A\"\r\n+++\r\nBody\r\n";
+        let split = split_front_matter("a.md", text).unwrap();
+        assert_eq!(split.front_matter, "title = \"A\"\r\n");
+        assert_eq!(split.body, "Body\r\n");
+        let page = parse("content/a.md", text, Scope::Organisation).unwrap();
+        assert_eq!(page.front.title, "A");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let err = split_front_matter("a.md", "+++\ntitle = \"A\"\nBody\n").unwrap_err();
+        assert!(err.message.contains("never closed"));
+        assert!(err.hint.unwrap().contains("`+++`"));
+    }
+
+    #[test]
+    fn unknown_key_is_located_in_the_file() {
+        let text = "+++\ntitle = \"A\"\ntittle = \"B\"\n+++\n";
+        let err = parse("content/a.md", text, Scope::Organisation).unwrap_err();
+        assert_eq!(err.location.as_ref().unwrap().line, 3);
+        assert_eq!(err.hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn empty_file_is_an_error_not_a_panic() {
+        assert!(parse("content/a.md", "", Scope::Organisation).is_err());
+    }
+}

@@ -1,0 +1,463 @@
+//! Stage 3, render: each route → bytes, in parallel, handed to an [`OutputSink`] as it is done.
+//!
+//! Render never touches the file system: it only calls the sink, so the same code serves
+//! `build` (a staging folder), `check` and the tests (memory).
+
+pub mod context;
+mod sitemap;
+
+use rayon::prelude::*;
+use tera::{Context, Tera};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Links};
+use crate::model::{Scope, Site};
+use crate::output::OutputSink;
+use crate::plan::{Plan, Route, RouteKind};
+use context::{Link, Shared};
+
+/// The templates every theme provides (the default theme has them all).
+pub const REQUIRED_TEMPLATES: [&str; 7] = [
+    "base.html",
+    "home.html",
+    "chapters.html",
+    "chapter.html",
+    "page.html",
+    "404.html",
+    "alias.html",
+];
+
+/// Counts from a finished render.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RenderStats {
+    pub pages: usize,
+    pub files: usize,
+}
+
+/// Parsed templates and the context shared by all routes of one build.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    plan: &'a Plan,
+    tera: Tera,
+    shared: Shared,
+    /// Main navigation per primary language.
+    nav: std::collections::BTreeMap<String, Vec<Link>>,
+    legal: Vec<(&'static str, String)>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Parses the theme's templates once and prepares shared context.
+    pub fn new(site: &'a Site, plan: &'a Plan) -> Result<Self, Diagnostics> {
+        let mut diagnostics = Diagnostics::new();
+        let tera = parse_templates(site)
+            .map_err(|d| diagnostics.extend(d))
+            .ok();
+        let mut languages: Vec<&str> = plan.routes.iter().map(|r| r.language.primary()).collect();
+        languages.dedup();
+        languages.sort_unstable();
+        languages.dedup();
+        let nav = languages
+            .into_iter()
+            .map(|language| {
+                navigation(site, plan, language).map(|links| (language.to_string(), links))
+            })
+            .collect::<Result<std::collections::BTreeMap<_, _>, _>>()
+            .map_err(|d| diagnostics.extend(d))
+            .ok();
+        match (tera, nav) {
+            (Some(tera), Some(nav)) if !diagnostics.has_errors() => Ok(Renderer {
+                site,
+                plan,
+                tera,
+                shared: Shared::new(site, plan),
+                nav,
+                legal: ["privacy", "cookies", "data-processing", "ethics", "oath"]
+                    .into_iter()
+                    .map(|key| (key, plan.href(&format!("{key}/"))))
+                    .collect(),
+            }),
+            _ => Err(diagnostics),
+        }
+    }
+
+    /// Renders every route in parallel into `sink`; returns all problems found.
+    pub fn render_all(&self, sink: &dyn OutputSink) -> Result<RenderStats, Diagnostics> {
+        let progress = Progress::new(self.plan.routes.len());
+        let problems: Vec<Diagnostic> = self
+            .plan
+            .routes
+            .par_iter()
+            .flat_map_iter(|route| {
+                let result = self.render_route(route).and_then(|bytes| {
+                    sink.put(&route.output, &bytes).map_err(|e| {
+                        vec![
+                            Diagnostic::error(format!("cannot write `{}`: {e}", route.output))
+                                .hint("check the output folder's permissions and free disk space"),
+                        ]
+                    })
+                });
+                progress.tick();
+                result.err().unwrap_or_default()
+            })
+            .collect();
+        progress.finish();
+        if problems.iter().any(Diagnostic::is_error) {
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.extend(problems);
+            return Err(diagnostics);
+        }
+        Ok(RenderStats {
+            pages: self.plan.routes.iter().filter(|r| r.is_html_page()).count(),
+            files: self.plan.routes.len(),
+        })
+    }
+
+    /// Renders one route to bytes.
+    pub fn render_route(&self, route: &Route) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let site = self.site;
+        match &route.kind {
+            RouteKind::ThemeAsset(path) => return Ok(site.theme.assets[path].clone()),
+            RouteKind::StaticFile(i) => return Ok(site.static_files[*i].1.clone()),
+            RouteKind::Sitemap => return Ok(sitemap::sitemap(site, self.plan).into_bytes()),
+            RouteKind::Robots => return Ok(sitemap::robots(self.plan).into_bytes()),
+            _ => {}
+        }
+        let mut context = self.base_context(route);
+        let template = match &route.kind {
+            RouteKind::Home { intro } => {
+                context.insert("page_title", &site.config.title);
+                context.insert("intro", &self.markdown_of(*intro)?);
+                context.insert("regions", &self.shared.regions);
+                "home.html".to_string()
+            }
+            RouteKind::ChapterDirectory => {
+                context.insert("page_title", &self.strings(route)["chapters"]);
+                context.insert("regions", &self.shared.regions);
+                "chapters.html".to_string()
+            }
+            RouteKind::ChapterHome { chapter, intro } => {
+                let data = &site.chapters[chapter];
+                context.insert("page_title", &data.data.name);
+                let description = data.data.description.get_ref();
+                let locate = |at: usize, message: String| {
+                    Diagnostic::error(message).at(
+                        &data.source_path,
+                        &data.file_text,
+                        data.description_offset(at),
+                    )
+                };
+                context.insert(
+                    "description_html",
+                    &self.render_markdown(description, &locate)?,
+                );
+                context.insert("intro", &self.markdown_of(*intro)?);
+                "chapter.html".to_string()
+            }
+            RouteKind::Page(i) => {
+                let page = &site.pages[*i];
+                context.insert("page_title", &page.front.title);
+                context.insert("description", &page.front.description);
+                let date = page
+                    .front
+                    .date
+                    .map(|d| context::format_date(d.0, self.strings(route)));
+                context.insert("date", &date);
+                context.insert("date_iso", &page.front.date.map(|d| d.0.to_string()));
+                context.insert("content", &self.markdown_of(Some(*i))?);
+                match &page.front.template {
+                    Some(name) if !self.tera.get_template_names().any(|n| n == name) => {
+                        let names: Vec<&str> = self
+                            .tera
+                            .get_template_names()
+                            .filter(|n| !n.starts_with("__"))
+                            .collect();
+                        let mut d =
+                            page.error_in_body(0, format!("the template `{name}` does not exist"));
+                        d = match crate::diagnostics::did_you_mean(name, names.iter().copied()) {
+                            Some(close) => d.hint(format!("did you mean `{close}`?")),
+                            None => d.hint(format!(
+                                "add themes/{}/templates/{name}, or remove `template`",
+                                site.config.theme
+                            )),
+                        };
+                        return Err(vec![d]);
+                    }
+                    Some(name) => name.clone(),
+                    None => "page.html".to_string(),
+                }
+            }
+            RouteKind::NotFound => {
+                context.insert("page_title", &self.strings(route)["not_found_title"]);
+                "404.html".to_string()
+            }
+            RouteKind::Alias { target } => {
+                context.insert("page_title", &self.strings(route)["redirect_title"]);
+                context.insert("target", target);
+                context.insert("target_absolute", &self.absolute_of_href(target));
+                "alias.html".to_string()
+            }
+            RouteKind::ThemeAsset(_)
+            | RouteKind::StaticFile(_)
+            | RouteKind::Sitemap
+            | RouteKind::Robots => {
+                unreachable!("handled above")
+            }
+        };
+        self.tera
+            .render(&template, &context)
+            .map(String::into_bytes)
+            .map_err(|e| vec![template_error(site, &template, &route.origin, &e)])
+    }
+
+    fn strings(&self, route: &Route) -> &std::collections::BTreeMap<String, String> {
+        self.shared.strings(&route.language)
+    }
+
+    fn base_context(&self, route: &Route) -> Context {
+        let site = self.site;
+        let t = self.strings(route);
+        let mut context = Context::new();
+        context.insert("site_title", &site.config.title);
+        context.insert("site_description", &site.config.description);
+        context.insert("root", self.plan.root.path());
+        context.insert("lang", route.language.as_str());
+        context.insert("t", t);
+        context.insert("current_href", &self.plan.href(&route.url));
+        context.insert("canonical", &self.plan.root.absolute(&route.url));
+        context.insert(
+            "nav",
+            self.nav
+                .get(route.language.primary())
+                .map_or(&[][..], Vec::as_slice),
+        );
+        let legal: Vec<Link> = self
+            .legal
+            .iter()
+            .map(|(key, href)| Link {
+                title: t.get(*key).cloned().unwrap_or_else(|| key.to_string()),
+                href: href.clone(),
+            })
+            .collect();
+        context.insert("legal", &legal);
+        context.insert("standalone", &self.plan.standalone.is_some());
+        context.insert("organisation_href", &self.plan.organisation_href(""));
+        let chapter = match &route.scope {
+            Scope::Chapter(slug) => self.shared.chapters.get(slug),
+            Scope::Organisation => None,
+        };
+        context.insert("chapter", &chapter);
+        context
+    }
+
+    fn absolute_of_href(&self, href: &str) -> String {
+        match href.strip_prefix(self.plan.root.path()) {
+            Some(rest) => self.plan.root.absolute(rest),
+            None => href.to_string(),
+        }
+    }
+
+    fn markdown_of(&self, page: Option<usize>) -> Result<String, Vec<Diagnostic>> {
+        let Some(i) = page else {
+            return Ok(String::new());
+        };
+        let page = &self.site.pages[i];
+        self.render_markdown(&page.body, &|offset, message| {
+            page.error_in_body(offset, message)
+        })
+    }
+
+    fn render_markdown(
+        &self,
+        text: &str,
+        locate: &dyn Fn(usize, String) -> Diagnostic,
+    ) -> Result<String, Vec<Diagnostic>> {
+        let links = Links {
+            hrefs: &self.plan.hrefs,
+            drafts_left_out: &self.plan.drafts_left_out,
+        };
+        markdown::render(text, &links, self.site.config.build.raw_html, locate)
+    }
+}
+
+/// Parses all templates once; errors name the template file and line.
+fn parse_templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    let templates: Vec<(&str, &str)> = site
+        .theme
+        .templates
+        .iter()
+        .map(|(name, t)| (name.as_str(), t.text.as_str()))
+        .collect();
+    if let Err(err) = tera.add_raw_templates(templates) {
+        let (origin, message) = describe_tera_error(site, &err);
+        let mut diagnostic = Diagnostic::error(message.clone()).in_file(&origin);
+        if let Some((line, col)) = pest_position(&message)
+            && let Some(location) = diagnostic.location.as_mut()
+        {
+            location.line = line;
+            location.col = col;
+        }
+        return Err(vec![diagnostic
+            .hint("fix the template syntax; Tera's syntax is described at https://keats.github.io/tera/docs/")]);
+    }
+    let missing: Vec<Diagnostic> = REQUIRED_TEMPLATES
+        .iter()
+        .filter(|name| !site.theme.templates.contains_key(**name))
+        .map(|name| {
+            Diagnostic::error(format!("the theme has no `{name}` template"))
+                .in_file(&format!("themes/{}/templates/{name}", site.config.theme))
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(tera)
+    } else {
+        Err(missing)
+    }
+}
+
+fn describe_tera_error(site: &Site, err: &tera::Error) -> (String, String) {
+    let mut parts = vec![err.to_string()];
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        parts.push(cause.to_string());
+        source = cause.source();
+    }
+    let message = parts.join(": ").replace('\n', " ");
+    let origin = site
+        .theme
+        .templates
+        .iter()
+        .find(|(name, _)| message.contains(&format!("'{name}'")))
+        .map_or_else(|| "themes".to_string(), |(_, t)| t.origin.clone());
+    (
+        origin,
+        message.split_whitespace().collect::<Vec<_>>().join(" "),
+    )
+}
+
+/// Escapes text for HTML content and quoted attributes. Unlike Tera's default it leaves `/`
+/// alone, so hrefs stay readable (`/sub/about/`, not `&#x2F;sub&#x2F;about&#x2F;`).
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tera's parse errors carry the position as `--> 22:18`.
+fn pest_position(message: &str) -> Option<(usize, usize)> {
+    let rest = &message[message.find("--> ")? + 4..];
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit() && c != ':')
+        .unwrap_or(rest.len());
+    let (line, col) = rest[..end].split_once(':')?;
+    Some((line.parse().ok()?, col.parse().ok()?))
+}
+
+fn template_error(site: &Site, template: &str, origin: &str, err: &tera::Error) -> Diagnostic {
+    let (_, message) = describe_tera_error(site, err);
+    let file = site
+        .theme
+        .templates
+        .get(template)
+        .map_or(template.to_string(), |t| t.origin.clone());
+    Diagnostic::error(format!("{message} (rendering {origin})"))
+        .in_file(&file)
+        .hint("a template refers to something the page does not have; check the variable names")
+}
+
+/// Main navigation: the home and chapters directory, then `[[nav]]` links of site.toml.
+fn navigation(site: &Site, plan: &Plan, language: &str) -> Result<Vec<Link>, Vec<Diagnostic>> {
+    let t = site.theme.strings(language);
+    let text = |key: &str| t.get(key).cloned().unwrap_or_else(|| key.to_string());
+    let mut links = Vec::new();
+    let mut problems = Vec::new();
+    if let Some(slug) = &plan.standalone {
+        let chapter = &site.chapters[slug];
+        links.push(Link {
+            title: chapter.data.name.clone(),
+            href: plan.href(""),
+        });
+        links.push(Link {
+            title: site.config.title.clone(),
+            href: plan.organisation_href(""),
+        });
+        return Ok(links);
+    }
+    links.push(Link {
+        title: text("home"),
+        href: plan.href(""),
+    });
+    links.push(Link {
+        title: text("chapters"),
+        href: plan.href("chapters/"),
+    });
+    for item in &site.config.nav {
+        let href = match item.path.strip_prefix("@/") {
+            Some(content) => match plan.hrefs.get(content) {
+                Some(href) => href.clone(),
+                None => {
+                    problems.push(
+                        Diagnostic::error(format!("the navigation link `{}` points to content/{content}, which does not exist", item.path))
+                            .in_file(crate::config::SITE_CONFIG_PATH)
+                            .hint("`path` is `@/file.md` below content/, or a URL path such as `notices/`"),
+                    );
+                    continue;
+                }
+            },
+            None if item.path.contains("://") => item.path.clone(),
+            None => plan.href(item.path.trim_start_matches('/')),
+        };
+        links.push(Link {
+            title: item.title.clone(),
+            href,
+        });
+    }
+    if problems.is_empty() {
+        Ok(links)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A progress bar, only for long builds on a terminal.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        use std::io::IsTerminal;
+        let show = total >= 2000 && std::io::stderr().is_terminal();
+        Progress(show.then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} rendering {pos}/{len} {wide_bar} {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        }))
+    }
+
+    fn tick(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}

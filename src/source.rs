@@ -1,0 +1,202 @@
+//! The only reader of the file system: a site's source tree as relative paths and contents.
+//!
+//! Everything after this stage works on a [`SourceTree`] in memory, so tests can build one
+//! without a disk and `watch` can replace single files in it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// The folders of a site that the generator reads.
+pub const SOURCE_FOLDERS: [&str; 4] = ["content", "data", "themes", "static"];
+
+/// A text source file: markdown, TOML or a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path relative to the site root, `/`-separated (`content/about.md`).
+    pub path: String,
+    pub text: String,
+}
+
+/// All source files of a site, sorted by path so iteration is deterministic.
+#[derive(Debug, Clone, Default)]
+pub struct SourceTree {
+    pub texts: BTreeMap<String, SourceFile>,
+    /// Files copied verbatim (`static/**`, `themes/<name>/static/**`).
+    pub assets: BTreeMap<String, Vec<u8>>,
+}
+
+impl SourceTree {
+    /// Builds a tree from in-memory files; paths under a `static/` folder become assets.
+    pub fn from_memory<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut tree = SourceTree::default();
+        for (path, text) in files {
+            tree.insert(path.to_string(), text.as_bytes().to_vec())
+                .expect("in-memory sources are UTF-8");
+        }
+        tree
+    }
+
+    pub fn get(&self, path: &str) -> Option<&SourceFile> {
+        self.texts.get(path)
+    }
+
+    /// Text files whose path starts with `prefix`.
+    pub fn texts_under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a SourceFile> {
+        self.texts
+            .range(prefix.to_string()..)
+            .take_while(move |(p, _)| p.starts_with(prefix))
+            .map(|(_, f)| f)
+    }
+
+    /// Adds or replaces one file, classifying it as text or asset by its location.
+    pub fn insert(&mut self, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        if is_asset_path(&path) {
+            self.assets.insert(path, bytes);
+            return Ok(());
+        }
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.drain(..3);
+                }
+                self.texts.insert(path.clone(), SourceFile { path, text });
+                Ok(())
+            }
+            Err(err) => {
+                let valid = err.utf8_error().valid_up_to();
+                let bytes = err.into_bytes();
+                let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+                Err(Diagnostic::error(format!(
+                    "file is not valid UTF-8 (invalid byte at offset {valid})"
+                ))
+                .at(&path, &prefix, valid)
+                .hint("save the file as UTF-8 in your editor"))
+            }
+        }
+    }
+
+    pub fn remove(&mut self, path: &str) {
+        self.texts.remove(path);
+        self.assets.remove(path);
+    }
+}
+
+fn is_asset_path(path: &str) -> bool {
+    if path.starts_with("static/") {
+        return true;
+    }
+    let mut parts = path.split('/');
+    parts.next() == Some("themes") && parts.nth(1) == Some("static")
+}
+
+/// Editor droppings and hidden files are never sources.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+}
+
+/// Reads the source folders of the site at `root`. Unreadable files are reported together.
+pub fn read_tree(root: &Path) -> Result<SourceTree, Diagnostics> {
+    let mut tree = SourceTree::default();
+    let mut diagnostics = Diagnostics::new();
+    for folder in SOURCE_FOLDERS {
+        let dir = root.join(folder);
+        if !dir.exists() {
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .map(|p| relative(root, p))
+                        .unwrap_or_else(|| folder.to_string());
+                    let message = if err.loop_ancestor().is_some() {
+                        "symbolic link loop: this link points to a folder that contains it"
+                            .to_string()
+                    } else {
+                        format!("cannot read: {}", io_reason(&err))
+                    };
+                    diagnostics.push(Diagnostic::error(message).in_file(&path));
+                    continue;
+                }
+            };
+            let rel = relative(root, entry.path());
+            if entry.file_type().is_dir() {
+                if rel.ends_with(".toml") || rel.ends_with(".md") {
+                    diagnostics.push(
+                        Diagnostic::error("this is a folder, but a file is expected here")
+                            .in_file(&rel)
+                            .hint("remove or rename the folder"),
+                    );
+                }
+                continue;
+            }
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => {
+                    if let Err(d) = tree.insert(rel, bytes) {
+                        diagnostics.push(d);
+                    }
+                }
+                Err(err) => {
+                    diagnostics.push(Diagnostic::error(format!("cannot read: {err}")).in_file(&rel))
+                }
+            }
+        }
+    }
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(tree)
+    }
+}
+
+fn io_reason(err: &walkdir::Error) -> String {
+    err.io_error()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| err.to_string())
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_assets_and_strips_bom() {
+        let tree = SourceTree::from_memory([
+            ("static/logo.svg", "<svg/>"),
+            ("themes/default/static/style.css", "body{}"),
+            ("content/a.md", "\u{feff}hello"),
+        ]);
+        assert_eq!(tree.assets.len(), 2);
+        assert_eq!(tree.get("content/a.md").unwrap().text, "hello");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let mut tree = SourceTree::default();
+        let err = tree
+            .insert("content/x.md".into(), b"ok\n\xff".to_vec())
+            .unwrap_err();
+        let loc = err.location.unwrap();
+        assert_eq!(
+            (loc.path.as_str(), loc.line, loc.col),
+            ("content/x.md", 2, 1)
+        );
+    }
+}

@@ -1,0 +1,220 @@
+//! Typed TOML parsing with diagnostics that point at the offending key.
+//!
+//! All data files and front matter go through [`parse`], so every one of them reports errors
+//! the same way: file, line, column, the source line, and for an unknown key or value the
+//! closest valid one.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, did_you_mean};
+
+/// Where a TOML document sits inside a file (front matter starts after the `+++` line).
+#[derive(Debug, Clone, Copy)]
+pub struct Embedding<'f> {
+    pub path: &'f str,
+    /// The whole file's text, for line numbers.
+    pub file_text: &'f str,
+    /// Byte offset of the TOML document within `file_text`.
+    pub offset: usize,
+}
+
+impl<'f> Embedding<'f> {
+    /// A TOML document that is the whole file.
+    pub fn whole(path: &'f str, file_text: &'f str) -> Self {
+        Embedding {
+            path,
+            file_text,
+            offset: 0,
+        }
+    }
+
+    /// A diagnostic at a byte offset relative to the TOML document.
+    pub fn error_at(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(message).at(self.path, self.file_text, self.offset + offset)
+    }
+
+    pub fn warning_at(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(message).at(self.path, self.file_text, self.offset + offset)
+    }
+
+    pub fn error_span(&self, span: &Range<usize>, message: impl Into<String>) -> Diagnostic {
+        self.error_at(span.start, message)
+    }
+}
+
+/// Parses `toml` into `T`, turning serde's message into a located diagnostic with a hint.
+pub fn parse<T: DeserializeOwned>(toml: &str, at: Embedding<'_>) -> Result<T, Diagnostic> {
+    toml::from_str(toml).map_err(|err| diagnostic_of(&err, at))
+}
+
+fn diagnostic_of(err: &toml::de::Error, at: Embedding<'_>) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    let offset = err.span().map(|s| s.start).unwrap_or(0);
+    let mut diagnostic = at.error_at(offset, first_line(&message));
+    if let Some(hint) = hint_for(&message) {
+        diagnostic = diagnostic.hint(hint);
+    }
+    diagnostic
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).to_string()
+}
+
+/// serde's messages list the valid names: "unknown field `titel`, expected one of `a`, `b`".
+fn hint_for(message: &str) -> Option<String> {
+    let kind = if message.starts_with("unknown field") {
+        "key"
+    } else if message.starts_with("unknown variant") {
+        "value"
+    } else if let Some(field) = message.strip_prefix("missing field ") {
+        return Some(format!("add {field} here; it is required"));
+    } else {
+        return None;
+    };
+    let word = between_backticks(message).next()?;
+    let expected: Vec<&str> = message
+        .split_once("expected")
+        .map(|(_, rest)| between_backticks(rest).collect())
+        .unwrap_or_default();
+    if expected.is_empty() {
+        return Some(format!("this {kind} is not allowed here"));
+    }
+    match did_you_mean(word, expected.iter().copied()) {
+        Some(best) => Some(format!("did you mean `{best}`?")),
+        None => Some(format!(
+            "allowed {kind}s: {}",
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+fn between_backticks(s: &str) -> impl Iterator<Item = &str> {
+    s.split('`').skip(1).step_by(2)
+}
+
+/// Converts a TOML date (`2026-03-24`) or date-time into a calendar date.
+pub fn to_date(value: &toml::value::Datetime) -> Option<jiff::civil::Date> {
+    let d = value.date?;
+    jiff::civil::Date::new(d.year as i16, d.month as i8, d.day as i8).ok()
+}
+
+/// A TOML date (`2026-03-24`; a date-time is accepted and its date kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub jiff::civil::Date);
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = toml::value::Datetime::deserialize(d)?;
+        to_date(&value).map(Date).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{value}` is not a date; write it as 2026-03-24"))
+        })
+    }
+}
+
+/// A local date and time without offset (`2027-01-21T18:00:00`), read in a chapter's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalDateTime(pub jiff::civil::DateTime);
+
+impl<'de> serde::Deserialize<'de> for LocalDateTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = toml::value::Datetime::deserialize(d)?;
+        let error = || {
+            serde::de::Error::custom(format!(
+                "`{value}` is not a local date-time; write it as 2027-01-21T18:00:00 (no offset: the chapter's time zone applies)"
+            ))
+        };
+        if value.offset.is_some() {
+            return Err(error());
+        }
+        let (Some(date), Some(time)) = (to_date(&value), value.time) else {
+            return Err(error());
+        };
+        let time = jiff::civil::Time::new(
+            time.hour as i8,
+            time.minute as i8,
+            time.second.unwrap_or(0) as i8,
+            0,
+        )
+        .map_err(|_| error())?;
+        Ok(LocalDateTime(date.to_datetime(time)))
+    }
+}
+
+/// A wall-clock time written `"18:30"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClockTime(pub jiff::civil::Time);
+
+impl<'de> serde::Deserialize<'de> for ClockTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let parsed = s.split_once(':').and_then(|(h, m)| {
+            let (h, m) = (h.parse::<i8>().ok()?, m.parse::<i8>().ok()?);
+            (h.to_string().len() <= 2 && m.to_string().len() <= 2)
+                .then(|| jiff::civil::Time::new(h, m, 0, 0).ok())
+                .flatten()
+        });
+        parsed.map(ClockTime).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{s}` is not a time; write it as \"18:30\""))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        title: String,
+        language: Option<String>,
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_closest_key() {
+        let text = "title = \"x\"\nlanguag = \"en\"\n";
+        let err = parse::<Sample>(text, Embedding::whole("a.toml", text)).unwrap_err();
+        let loc = err.location.clone().unwrap();
+        assert_eq!((loc.line, loc.col), (2, 1));
+        assert!(
+            err.message.contains("unknown field `languag`"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.hint.as_deref(), Some("did you mean `language`?"));
+    }
+
+    #[test]
+    fn offset_of_embedded_document_is_kept() {
+        let file = "+++\ntitle = 3\n+++\n";
+        let err = parse::<Sample>(
+            &file[4..14],
+            Embedding {
+                path: "p.md",
+                file_text: file,
+                offset: 4,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let text = "language = \"en\"\n";
+        let err = parse::<Sample>(text, Embedding::whole("a.toml", text)).unwrap_err();
+        assert!(
+            err.message.contains("missing field `title`"),
+            "{}",
+            err.message
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! The binary as a user runs it: exit codes, messages, the output folder.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn chapterhouse() -> Command {
+    let mut cmd = Command::cargo_bin("chapterhouse").unwrap();
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn build_prints_one_summary_line() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("public");
+    chapterhouse()
+        .args(["build", "--root"])
+        .arg(common::fixture("small"))
+        .arg("--output-dir")
+        .arg(&target)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"^Built 6 pages \(11 files\) in \d+ ms\n$").unwrap());
+    let home = fs::read_to_string(target.join("chapters/lyon/index.html")).unwrap();
+    assert!(home.contains("Claire Martin"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let out = tempfile::tempdir().unwrap();
+    let (a, b) = (out.path().join("a"), out.path().join("b"));
+    for target in [&a, &b] {
+        chapterhouse()
+            .arg("build")
+            .arg("-r")
+            .arg(common::fixture("small"))
+            .arg("-o")
+            .arg(target)
+            .assert()
+            .success();
+    }
+    assert_eq!(read_all(&a), read_all(&b));
+}
+
+#[test]
+fn failed_build_exits_1_and_leaves_previous_output_identical() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&common::fixture("small"), site.path());
+    chapterhouse()
+        .arg("build")
+        .arg("-r")
+        .arg(site.path())
+        .assert()
+        .success();
+    let before = read_all(&site.path().join("public"));
+
+    fs::write(
+        site.path().join("content/about.md"),
+        "+++\ntitle = \"About\"\nweight = \"heavy\"\n+++\n",
+    )
+    .unwrap();
+    fs::write(
+        site.path().join("data/chapters/york.toml"),
+        "name = \"York\"\n",
+    )
+    .unwrap();
+    chapterhouse()
+        .arg("build")
+        .arg("-r")
+        .arg(site.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "content/about.md:3:10: error: invalid type: string \"heavy\", expected i64",
+        ))
+        .stderr(predicate::str::contains(
+            "data/chapters/york.toml:1:1: error: missing field `country`",
+        ))
+        .stderr(predicate::str::contains(
+            "Build failed: 2 errors; the previous output was left as it was.",
+        ));
+    assert_eq!(read_all(&site.path().join("public")), before);
+    let leftovers: Vec<_> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !leftovers
+            .iter()
+            .any(|n| n.to_string_lossy().contains("chapterhouse-")),
+        "{leftovers:?}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    chapterhouse()
+        .args(["build", "--now", "yesterday"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("RFC 3339"));
+    chapterhouse()
+        .args(["build", "--base-url", "example.org"])
+        .assert()
+        .code(2);
+    chapterhouse().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_make() {
+    let out = tempfile::tempdir().unwrap();
+    fs::write(out.path().join("thesis.tex"), "years of work").unwrap();
+    chapterhouse()
+        .arg("build")
+        .arg("-r")
+        .arg(common::fixture("small"))
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not made by chapterhouse"));
+    assert!(out.path().join("thesis.tex").exists());
+}
+
+#[test]
+fn init_creates_a_site_that_builds_and_new_scaffolds_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("my-site");
+    chapterhouse()
+        .arg("init")
+        .arg(&site)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Created a new site"));
+    chapterhouse()
+        .arg("build")
+        .arg("-r")
+        .arg(&site)
+        .assert()
+        .success();
+    assert!(
+        fs::read_to_string(site.join("public/index.html"))
+            .unwrap()
+            .contains("Welcome to the institute.")
+    );
+
+    chapterhouse()
+        .args(["new", "chapter", "north-shore", "-r"])
+        .arg(&site)
+        .assert()
+        .success();
+    assert!(site.join("data/chapters/north-shore.toml").is_file());
+    chapterhouse()
+        .arg("build")
+        .arg("-r")
+        .arg(&site)
+        .assert()
+        .success();
+    let chapter = fs::read_to_string(site.join("public/chapters/north-shore/index.html")).unwrap();
+    assert!(chapter.contains("<h1>North Shore</h1>"), "{chapter}");
+
+    chapterhouse()
+        .args([
+            "new",
+            "notice",
+            "Annual General Meeting 2027",
+            "--chapter",
+            "north-shore",
+            "-r",
+        ])
+        .arg(&site)
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .assert()
+        .success();
+    let notice = fs::read_to_string(
+        site.join("content/chapters/north-shore/notices/2026-11-18-annual-general-meeting-2027.md"),
+    )
+    .unwrap();
+    assert!(
+        notice.starts_with("+++\ntitle = \"Annual General Meeting 2027\"\ndate = 2026-11-18\n"),
+        "{notice}"
+    );
+
+    chapterhouse()
+        .args(["new", "chapter", "north-shore", "-r"])
+        .arg(&site)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+    chapterhouse()
+        .args(["new", "notice", "X", "--chapter", "nowhere", "-r"])
+        .arg(&site)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("there is no chapter `nowhere`"));
+    chapterhouse()
+        .arg("init")
+        .arg(&site)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not empty"));
+}

@@ -1,0 +1,87 @@
+//! Helpers shared by the integration tests: fixture sites and in-memory builds.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chapterhouse::build::build_in_memory;
+use chapterhouse::diagnostics::Diagnostics;
+use chapterhouse::plan::PlanOptions;
+use chapterhouse::source::{SourceTree, read_tree};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn fixed_now() -> jiff::Timestamp {
+    "2026-11-23T12:00:00Z".parse().unwrap()
+}
+
+pub fn options() -> PlanOptions {
+    PlanOptions {
+        now: fixed_now(),
+        ..PlanOptions::default()
+    }
+}
+
+/// Builds a fixture in memory; panics with the diagnostics if it fails.
+pub fn build_fixture(name: &str, options: &PlanOptions) -> BTreeMap<String, String> {
+    let sources = read_tree(&fixture(name)).unwrap_or_else(|d| panic!("{d}"));
+    build_sources(&sources, options).unwrap_or_else(|d| panic!("{d}"))
+}
+
+pub fn build_sources(
+    sources: &SourceTree,
+    options: &PlanOptions,
+) -> Result<BTreeMap<String, String>, Diagnostics> {
+    let (files, _warnings) = build_in_memory(sources, options)?;
+    Ok(files
+        .into_iter()
+        .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect())
+}
+
+/// The errors of building in-memory sources, as printed.
+pub fn build_errors(files: &[(&str, &str)]) -> String {
+    let sources = SourceTree::from_memory(files.iter().copied());
+    match build_sources(&sources, &options()) {
+        Ok(_) => panic!("the build was expected to fail"),
+        Err(diagnostics) => diagnostics.sorted().to_string(),
+    }
+}
+
+pub const SITE_TOML: &str = "title = \"T\"\nbase_url = \"https://t.example/\"\n[controller]\nname = \"T\"\naddress = \"A\"\nemail = \"p@t.example\"\n";
+
+/// Every `href="…"` and `src="…"` value in an HTML text.
+pub fn links(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            found.push(rest[..end].to_string());
+        }
+    }
+    found
+}
+
+/// The text of an HTML fragment with tags removed and whitespace collapsed.
+pub fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
