@@ -37,6 +37,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let started = Instant::now();
     let sources = source::read_tree(&options.root)?;
     let output_dir = resolve_output(&options.root, &options.output_dir);
+    crate::output::refuse_dangerous_target(&options.root, &output_dir)?;
     let mut warnings = Diagnostics::new();
     let stats = render_sources(&sources, &options.plan, &mut warnings, |renderer| {
         let output = FolderOutput::begin(&output_dir, options.force).map_err(Diagnostics::from)?;

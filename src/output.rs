@@ -90,6 +90,7 @@ impl FolderOutput {
             );
         }
         fs::create_dir_all(parent).map_err(|e| io_error(&parent.display().to_string(), &e))?;
+        remove_abandoned_staging(parent, &name);
         let staging = parent.join(format!(".{name}.chapterhouse-{}", std::process::id()));
         if staging.exists() {
             let _ = fs::remove_dir_all(&staging);
@@ -119,6 +120,71 @@ impl FolderOutput {
         }
         self.committed = true;
         Ok(())
+    }
+}
+
+/// Refuses output folders whose replacement would destroy the sources: the site root, a
+/// folder containing it, or a folder inside one of its source folders. `--force` does not
+/// override this.
+pub fn refuse_dangerous_target(root: &Path, target: &Path) -> Result<(), Diagnostic> {
+    let root = fs::canonicalize(root).map_err(|e| io_error(&root.display().to_string(), &e))?;
+    let target = resolve_existing_prefix(target);
+    let shown = target.display().to_string();
+    if root.starts_with(&target) {
+        return Err(Diagnostic::error(format!("refusing to build into `{shown}`: it holds the site's own sources"))
+            .hint("the output folder is replaced on every build; choose a separate folder such as `public`"));
+    }
+    for folder in crate::source::SOURCE_FOLDERS {
+        if target.starts_with(root.join(folder)) {
+            return Err(Diagnostic::error(format!(
+                "refusing to build into `{shown}`: it is inside the source folder `{folder}/`"
+            ))
+            .hint("choose an output folder outside content/, data/, themes/ and static/"));
+        }
+    }
+    Ok(())
+}
+
+/// Canonicalises the longest existing ancestor of `path` and appends the rest.
+fn resolve_existing_prefix(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canonical) = fs::canonicalize(existing) {
+            return rest
+                .iter()
+                .rev()
+                .fold(canonical, |acc: PathBuf, part| acc.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Staging folders of builds that were killed are removed once their process is gone.
+fn remove_abandoned_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.chapterhouse-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists();
+        if !alive || pid == std::process::id() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
     }
 }
 

@@ -44,6 +44,8 @@ pub enum RouteKind {
     NotFound,
     Sitemap,
     Robots,
+    /// `_headers` for static hosts: security headers and the content security policy.
+    Headers,
     ThemeAsset(String),
     /// A file under `static/` (index into `Site::static_files`).
     StaticFile(usize),
@@ -292,6 +294,7 @@ pub fn plan(site: &Site, options: &PlanOptions) -> Result<Plan, Diagnostics> {
         ("404.html", RouteKind::NotFound),
         ("sitemap.xml", RouteKind::Sitemap),
         ("robots.txt", RouteKind::Robots),
+        ("_headers", RouteKind::Headers),
     ] {
         planner.add(file_route(
             url,

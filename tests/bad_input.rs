@@ -243,3 +243,231 @@ fn bad_date_is_located() {
     ]);
     assert!(errors.contains("content/a.md:3:"), "{errors}");
 }
+
+fn chapter_toml(extra: &str) -> String {
+    format!(
+        "name = \"L\"\ncountry = \"UK\"\ntimezone = \"Europe/London\"\n{extra}\n[contact]\nemail = \"l@t.example\"\n"
+    )
+}
+
+#[test]
+fn a_ten_megabyte_page_builds() {
+    let body = "A line of text about records management, repeated.\n\n".repeat(200_000);
+    assert!(body.len() > 10_000_000);
+    let sources = chapterhouse::source::SourceTree::from_memory([
+        ("data/site.toml", SITE_TOML),
+        ("content/big.md", &page("title = \"Big\"", &body)),
+    ]);
+    let site = build_sources(&sources, &options()).unwrap();
+    assert!(site["big/index.html"].len() > 10_000_000);
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let nested = format!("{}deep\n", "> ".repeat(5_000));
+    let lists = (0..2_000)
+        .map(|i| format!("{}- item\n", "  ".repeat(i)))
+        .collect::<String>();
+    let sources = chapterhouse::source::SourceTree::from_memory([
+        ("data/site.toml", SITE_TOML),
+        (
+            "content/deep.md",
+            &page("title = \"Deep\"", &format!("{nested}\n\n{lists}")),
+        ),
+    ]);
+    let site = build_sources(&sources, &options()).unwrap();
+    assert!(site["deep/index.html"].contains("deep"));
+}
+
+#[test]
+fn hostile_front_matter_slugs_stay_inside_the_output() {
+    for slug in [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "..\\\\..\\\\windows",
+        "..",
+        "a/../../b",
+    ] {
+        let sources = chapterhouse::source::SourceTree::from_memory([
+            ("data/site.toml", SITE_TOML),
+            (
+                "content/a.md",
+                &page(&format!("title = \"A\"\nslug = \"{slug}\""), ""),
+            ),
+        ]);
+        match build_sources(&sources, &options()) {
+            Ok(site) => {
+                for path in site.keys() {
+                    assert!(
+                        !path.contains("..") && !path.starts_with('/') && !path.contains('\\'),
+                        "{slug}: {path}"
+                    );
+                }
+            }
+            Err(d) => assert!(d.to_string().contains("content/a.md"), "{slug}: {d}"),
+        }
+    }
+}
+
+#[test]
+fn data_is_escaped_in_templates() {
+    let chapter = "name = \"<script>alert('x')</script>\"\ncountry = \"<b>UK</b>\"\ntimezone = \"Europe/London\"\n[contact]\nemail = \"l@t.example\\\" onmouseover=\\\"x()\"\n";
+    let sources = chapterhouse::source::SourceTree::from_memory([
+        ("data/site.toml", SITE_TOML),
+        ("data/chapters/evil.toml", chapter),
+    ]);
+    let site = build_sources(&sources, &options()).unwrap();
+    let html = &site["chapters/evil/index.html"];
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>UK</b>"));
+    assert!(
+        !html.contains("\" onmouseover=\""),
+        "attribute injection: {html}"
+    );
+}
+
+#[test]
+fn markdown_scripts_handlers_and_script_urls_are_removed_by_default() {
+    let body = "<script>steal()</script>\n\n<img src=\"x.png\" onerror=\"steal()\">\n\n[click](javascript:steal())\n\n<a href=\"JaVaScRiPt:steal()\">x</a>\n";
+    let sources = chapterhouse::source::SourceTree::from_memory([
+        ("data/site.toml", SITE_TOML),
+        ("content/a.md", &page("title = \"A\"", body)),
+    ]);
+    let html = &build_sources(&sources, &options()).unwrap()["a/index.html"];
+    let main = &html[html.find("<main").unwrap()..];
+    assert!(!main.contains("steal"), "{main}");
+    assert!(main.contains("<img src=\"x.png\">"), "{main}");
+    assert!(main.contains("click"), "the link text stays: {main}");
+}
+
+#[test]
+fn symlink_loop_in_content_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/site.toml"), SITE_TOML).unwrap();
+    std::fs::create_dir_all(dir.path().join("content/loop")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("content"),
+        dir.path().join("content/loop/back"),
+    )
+    .unwrap();
+    let err = chapterhouse::source::read_tree(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("content/loop/back") && err.contains("symbolic link loop"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_data_file_that_is_a_folder_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("data/chapters/london.toml")).unwrap();
+    std::fs::write(dir.path().join("data/site.toml"), SITE_TOML).unwrap();
+    let err = chapterhouse::source::read_tree(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("data/chapters/london.toml"), "{err}");
+}
+
+#[test]
+fn unknown_theme_is_named() {
+    let text = format!("theme = \"fancy\"\n{SITE_TOML}");
+    let errors = build_errors(&[("data/site.toml", &text)]);
+    assert!(errors.contains("theme `fancy` not found"), "{errors}");
+}
+
+#[test]
+fn bad_language_and_base_url_are_located() {
+    let errors = build_errors(&[(
+        "data/site.toml",
+        &format!("language = \"French\"\n{SITE_TOML}"),
+    )]);
+    assert!(
+        errors.contains("data/site.toml:1:12: error: `French` is not a language tag"),
+        "{errors}"
+    );
+    let errors = build_errors(&[(
+        "data/site.toml",
+        &SITE_TOML.replace("https://t.example/", "t.example"),
+    )]);
+    assert!(
+        errors
+            .contains("data/site.toml:2:12: error: `t.example` is not an http:// or https:// URL"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn weekly_meeting_with_a_week_and_event_ending_early_are_errors() {
+    let meeting = "[[meetings]]\ntitle = \"M\"\nfrequency = \"weekly\"\nweekday = \"tuesday\"\nweek = 2\nstart_time = \"18:30\"\nduration_minutes = 60\nlocation = \"Hall\"\nstarts_on = 2026-01-13\n[[events]]\ntitle = \"E\"\nstart = 2027-01-21T18:00:00\nend = 2027-01-21T17:00:00\nlocation = \"Hall\"\n";
+    let text = format!(
+        "name = \"L\"\ncountry = \"UK\"\ntimezone = \"Europe/London\"\n[contact]\nemail = \"l@t.example\"\n{meeting}"
+    );
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/chapters/london.toml", &text),
+    ]);
+    assert!(
+        errors.contains("weekly meeting `M` has a `week`"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("event `E` ends before it starts"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn chapter_file_names_must_be_slugs() {
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/chapters/New York.toml", &chapter_toml("")),
+    ]);
+    assert!(
+        errors.contains("data/chapters/New York.toml") && errors.contains("`new-york`"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn navigation_link_to_a_missing_page_is_an_error() {
+    let text = format!("{SITE_TOML}[[nav]]\ntitle = \"About\"\npath = \"@/about.md\"\n");
+    let errors = build_errors(&[("data/site.toml", &text)]);
+    assert!(
+        errors.contains(
+            "the navigation link `@/about.md` points to content/about.md, which does not exist"
+        ),
+        "{errors}"
+    );
+}
+
+#[test]
+fn missing_site_toml_is_explained() {
+    let errors = build_errors(&[("content/a.md", &page("title = \"A\"", ""))]);
+    assert!(
+        errors.contains("no data/site.toml") && errors.contains("chapterhouse init"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn local_date_time_with_offset_is_refused() {
+    let event = "[[events]]\ntitle = \"E\"\nstart = 2027-01-21T18:00:00Z\nlocation = \"Hall\"\n";
+    let text = format!(
+        "name = \"L\"\ncountry = \"UK\"\ntimezone = \"Europe/London\"\n[contact]\nemail = \"l@t.example\"\n{event}"
+    );
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/chapters/london.toml", &text),
+    ]);
+    assert!(
+        errors.contains("data/chapters/london.toml:8:9") && errors.contains("no offset"),
+        "{errors}"
+    );
+}

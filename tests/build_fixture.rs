@@ -80,8 +80,8 @@ fn markdown_features_render() {
         "{about}"
     );
     assert!(about.contains("<del>Formerly</del>"));
-    assert!(about.contains("<th style=\"text-align: right\">Fee</th>"));
-    assert!(about.contains("<td style=\"text-align: right\">100</td>"));
+    assert!(about.contains("<th class=\"align-right\">Fee</th>"));
+    assert!(about.contains("<td class=\"align-right\">100</td>"));
     assert!(about.contains("class=\"footnote-definition\""));
     assert!(about.contains("<time datetime=\"2026-03-24\">24 March 2026</time>"));
     assert!(site["index.html"].contains("<a href=\"/sub/about/#history\">about us</a>"));
@@ -160,6 +160,7 @@ fn a_chapter_builds_standalone_at_its_site_url() {
         paths,
         [
             "404.html",
+            "_headers",
             "groupe/index.html",
             "index.html",
             "robots.txt",
@@ -203,5 +204,25 @@ fn snapshot_of_rendered_pages() {
     ] {
         let name = path.replace('/', "__");
         insta::assert_snapshot!(name, site[path]);
+    }
+}
+
+#[test]
+fn headers_file_carries_the_security_policy() {
+    let site = build_fixture("small", &options());
+    let headers = &site["_headers"];
+    assert!(headers.starts_with("/sub/*\n"), "{headers}");
+    assert!(
+        headers.contains("Content-Security-Policy: default-src 'self'; script-src 'self';"),
+        "{headers}"
+    );
+    assert!(headers.contains("X-Content-Type-Options: nosniff"));
+    assert!(headers.contains("Referrer-Policy: strict-origin-when-cross-origin"));
+    // The theme has no inline script or style for the policy to block.
+    for (path, html) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
+        assert!(
+            !html.contains("<script>") && !html.contains(" style=\""),
+            "{path} has inline script or style"
+        );
     }
 }

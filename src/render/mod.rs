@@ -4,6 +4,7 @@
 //! `build` (a staging folder), `check` and the tests (memory).
 
 pub mod context;
+pub mod headers;
 mod sitemap;
 
 use rayon::prelude::*;
@@ -120,6 +121,7 @@ impl<'a> Renderer<'a> {
             RouteKind::StaticFile(i) => return Ok(site.static_files[*i].1.clone()),
             RouteKind::Sitemap => return Ok(sitemap::sitemap(site, self.plan).into_bytes()),
             RouteKind::Robots => return Ok(sitemap::robots(self.plan).into_bytes()),
+            RouteKind::Headers => return Ok(headers::headers_file(site, self.plan).into_bytes()),
             _ => {}
         }
         let mut context = self.base_context(route);
@@ -199,7 +201,8 @@ impl<'a> Renderer<'a> {
             RouteKind::ThemeAsset(_)
             | RouteKind::StaticFile(_)
             | RouteKind::Sitemap
-            | RouteKind::Robots => {
+            | RouteKind::Robots
+            | RouteKind::Headers => {
                 unreachable!("handled above")
             }
         };
