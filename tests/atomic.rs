@@ -132,7 +132,7 @@ fn sigkill_at_any_moment_leaves_old_or_new_site() {
     let leftovers: Vec<String> = fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("chapterhouse-"))
+        .filter(|n| n.contains("chapterhouse-") && !n.ends_with("chapterhouse-previous"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
