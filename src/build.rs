@@ -41,9 +41,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let mut warnings = Diagnostics::new();
     let stats = render_sources(&sources, &options.plan, &mut warnings, |renderer| {
         let output = FolderOutput::begin(&output_dir, options.force).map_err(Diagnostics::from)?;
-        let stats = renderer.render_all(&output)?;
+        let outcome = renderer.render_all(&output)?;
         output.commit().map_err(Diagnostics::from)?;
-        Ok(stats)
+        Ok(outcome.stats)
     })?;
     Ok(BuildSummary {
         stats,

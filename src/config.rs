@@ -28,6 +28,43 @@ pub struct SiteConfig {
     /// Extra links shown in the main navigation after the built-in ones.
     #[serde(default)]
     pub nav: Vec<NavLink>,
+    /// Settings of `chapterhouse check`.
+    #[serde(default)]
+    pub check: CheckSettings,
+}
+
+/// `[check]`: what `chapterhouse check` expects of the site.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSettings {
+    /// The officer roles chapters may use.
+    #[serde(default = "default_officer_roles")]
+    pub officer_roles: Vec<String>,
+    /// Chapters deployed as their own site (`build --chapter`); each needs a `site_url`.
+    #[serde(default)]
+    pub standalone_chapters: Vec<String>,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings {
+            officer_roles: default_officer_roles(),
+            standalone_chapters: Vec::new(),
+        }
+    }
+}
+
+fn default_officer_roles() -> Vec<String> {
+    [
+        "Chair",
+        "Vice-Chair",
+        "Secretary",
+        "Treasurer",
+        "Membership Officer",
+        "Programme Officer",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 fn default_theme() -> String {

@@ -5,6 +5,7 @@
 //! parallel, and [`output`] is the only writer. [`build`] wires them together.
 
 pub mod build;
+pub mod check;
 pub mod clock;
 pub mod config;
 pub mod diagnostics;

@@ -8,7 +8,7 @@ use chapterhouse::config::BaseUrl;
 use chapterhouse::diagnostics::{Diagnostic, Diagnostics};
 use chapterhouse::model::ChapterSlug;
 use chapterhouse::plan::PlanOptions;
-use chapterhouse::{clock, scaffold};
+use chapterhouse::{check, clock, scaffold};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -52,6 +52,30 @@ enum Command {
         /// Replace the output folder even if chapterhouse did not make it.
         #[arg(long)]
         force: bool,
+    },
+    /// Check links and compliance; renders in memory and writes nothing.
+    Check {
+        #[arg(short, long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long)]
+        now: Option<String>,
+        /// Check this chapter as its standalone site.
+        #[arg(long, value_parser = parse_chapter)]
+        chapter: Option<ChapterSlug>,
+        /// `text` for people, `json` for CI tools (schema in the README).
+        #[arg(long, value_enum, default_value = "text")]
+        format: check::Format,
+        /// Also fetch external links.
+        #[arg(long)]
+        external: bool,
+        /// Seconds to wait for each external link.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Create a new site in DIR.
     Init { dir: PathBuf },
@@ -126,6 +150,45 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(diagnostics) => failed(diagnostics),
+            }
+        }
+        Command::Check {
+            root,
+            drafts,
+            now,
+            chapter,
+            format,
+            external,
+            timeout,
+            deny_warnings,
+        } => {
+            let now = match clock::resolve(
+                now.as_deref(),
+                std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+            ) {
+                Ok(now) => now,
+                Err(message) => return usage_error(&message),
+            };
+            let sources = match chapterhouse::source::read_tree(&root) {
+                Ok(sources) => sources,
+                Err(diagnostics) => return failed(diagnostics),
+            };
+            let options = check::CheckOptions {
+                plan: PlanOptions {
+                    drafts,
+                    chapter,
+                    base_url: None,
+                    now,
+                },
+                external,
+                timeout_seconds: timeout,
+            };
+            let report = check::run(&sources, &options);
+            print!("{}", check::render_report(&report, format));
+            if report.fails(deny_warnings) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             }
         }
         Command::Init { dir } => match scaffold::init(&dir) {

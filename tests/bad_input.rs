@@ -471,3 +471,20 @@ fn local_date_time_with_offset_is_refused() {
         "{errors}"
     );
 }
+
+/// Found by the markdown fuzz target: text that looks like a script URL stays inert text.
+#[test]
+fn fuzz_regression_script_url_lookalike_text() {
+    let sources = chapterhouse::source::SourceTree::from_memory([
+        ("data/site.toml", SITE_TOML),
+        (
+            "content/a.md",
+            &page("title = \"A\"", "href=\"javascript:\u{8}<--"),
+        ),
+    ]);
+    let html = &build_sources(&sources, &options()).unwrap()["a/index.html"];
+    assert!(
+        html.contains("<p>href=\"javascript:\u{8}&lt;--</p>"),
+        "{html}"
+    );
+}

@@ -10,6 +10,7 @@ mod sitemap;
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
+use crate::check::links::{self, CheckedPage};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Links};
 use crate::model::{Scope, Site};
@@ -33,6 +34,17 @@ pub const REQUIRED_TEMPLATES: [&str; 7] = [
 pub struct RenderStats {
     pub pages: usize,
     pub files: usize,
+}
+
+/// One route's result: its page's links if it is HTML, or its problems.
+type RouteResult = Result<Option<(String, CheckedPage)>, Vec<Diagnostic>>;
+
+/// What a finished render produced besides the files: counts and each page's links.
+#[derive(Debug, Default)]
+pub struct RenderOutcome {
+    pub stats: RenderStats,
+    /// Output path → the page's origin, URL and links, for link checking.
+    pub pages: std::collections::BTreeMap<String, CheckedPage>,
 }
 
 /// Parsed templates and the context shared by all routes of one build.
@@ -82,35 +94,71 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders every route in parallel into `sink`; returns all problems found.
-    pub fn render_all(&self, sink: &dyn OutputSink) -> Result<RenderStats, Diagnostics> {
+    pub fn render_all(&self, sink: &dyn OutputSink) -> Result<RenderOutcome, Diagnostics> {
         let progress = Progress::new(self.plan.routes.len());
-        let problems: Vec<Diagnostic> = self
+        let results: Vec<RouteResult> = self
             .plan
             .routes
             .par_iter()
-            .flat_map_iter(|route| {
+            .map(|route| {
                 let result = self.render_route(route).and_then(|bytes| {
+                    // Links are read while the page is at hand, so it need not be kept.
+                    let links = route
+                        .output
+                        .ends_with(".html")
+                        .then(|| links::extract(&bytes));
                     sink.put(&route.output, &bytes).map_err(|e| {
                         vec![
                             Diagnostic::error(format!("cannot write `{}`: {e}", route.output))
                                 .hint("check the output folder's permissions and free disk space"),
                         ]
-                    })
+                    })?;
+                    Ok(links.map(|links| {
+                        let page = CheckedPage {
+                            origin: route.origin.clone(),
+                            url: route.url.clone(),
+                            links,
+                        };
+                        (route.output.clone(), page)
+                    }))
                 });
                 progress.tick();
-                result.err().unwrap_or_default()
+                result
             })
             .collect();
         progress.finish();
-        if problems.iter().any(Diagnostic::is_error) {
-            let mut diagnostics = Diagnostics::new();
-            diagnostics.extend(problems);
+        let mut diagnostics = Diagnostics::new();
+        let mut pages = std::collections::BTreeMap::new();
+        for result in results {
+            match result {
+                Ok(Some((output, page))) => {
+                    pages.insert(output, page);
+                }
+                Ok(None) => {}
+                Err(problems) => diagnostics.extend(problems),
+            }
+        }
+        if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        Ok(RenderStats {
-            pages: self.plan.routes.iter().filter(|r| r.is_html_page()).count(),
-            files: self.plan.routes.len(),
+        Ok(RenderOutcome {
+            stats: RenderStats {
+                pages: self.plan.routes.iter().filter(|r| r.is_html_page()).count(),
+                files: self.plan.routes.len(),
+            },
+            pages,
         })
+    }
+
+    /// Checks the links of rendered pages against the plan's outputs.
+    pub fn verify_links(&self, outcome: &RenderOutcome) -> links::LinkReport {
+        let outputs = self.plan.routes.iter().map(|r| r.output.clone()).collect();
+        links::verify(
+            &outcome.pages,
+            &outputs,
+            self.plan.root.path(),
+            &self.plan.root.absolute(""),
+        )
     }
 
     /// Renders one route to bytes.

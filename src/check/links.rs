@@ -1,0 +1,339 @@
+//! Link checking over rendered pages: every internal link and fragment resolves, no
+//! placeholder links, well-formed mailto addresses; external links are collected.
+//!
+//! Pages are parsed with lol_html while they render (only their links and ids are kept), so
+//! `build` can refuse a broken link without holding every page in memory.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use lol_html::{HtmlRewriter, Settings, element};
+
+use crate::diagnostics::Diagnostic;
+
+/// The links and anchor targets of one rendered page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageLinks {
+    /// (attribute value, element name), in document order.
+    pub links: Vec<(String, String)>,
+    /// Every `id` (and `a name`) in the page, for fragment checks.
+    pub ids: BTreeSet<String>,
+}
+
+/// Extracts links and ids from an HTML page.
+pub fn extract(html: &[u8]) -> PageLinks {
+    let found = RefCell::new(PageLinks::default());
+    let settings = Settings::new()
+        .append_element_content_handler(element!("[href], [src]", |el| {
+            let tag = el.tag_name();
+            for attr in ["href", "src"] {
+                if let Some(value) = el.get_attribute(attr) {
+                    found
+                        .borrow_mut()
+                        .links
+                        .push((decode_entities(&value), tag.clone()));
+                }
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("[id], a[name]", |el| {
+            let mut found = found.borrow_mut();
+            for attr in ["id", "name"] {
+                if let Some(value) = el.get_attribute(attr) {
+                    found.ids.insert(decode_entities(&value));
+                }
+            }
+            Ok(())
+        }));
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    let ok = rewriter.write(html).is_ok() && rewriter.end().is_ok();
+    if ok {
+        found.take()
+    } else {
+        PageLinks::default()
+    }
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// One rendered page as the checker sees it.
+#[derive(Debug, Clone)]
+pub struct CheckedPage {
+    /// The source file the page was made from, named in findings.
+    pub origin: String,
+    /// The page's URL path below the root (`about/`).
+    pub url: String,
+    pub links: PageLinks,
+}
+
+/// The result of checking all pages' links.
+#[derive(Debug, Default)]
+pub struct LinkReport {
+    pub problems: Vec<Diagnostic>,
+    /// External URL → the source files linking to it.
+    pub external: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// Checks every page's links. `root_path` is the base URL's path (`/sub/`), `root_url` the
+/// absolute root (`https://example.org/sub/`); `outputs` holds every output path.
+pub fn verify(
+    pages: &BTreeMap<String, CheckedPage>,
+    outputs: &BTreeSet<String>,
+    root_path: &str,
+    root_url: &str,
+) -> LinkReport {
+    let mut report = LinkReport::default();
+    let mut seen = BTreeSet::new();
+    for (output, page) in pages {
+        for (href, tag) in &page.links.links {
+            let problem = check_one(
+                href,
+                tag,
+                output,
+                page,
+                pages,
+                outputs,
+                root_path,
+                root_url,
+                &mut report,
+            );
+            if let Some((message, hint)) = problem
+                && seen.insert((page.origin.clone(), message.clone()))
+            {
+                report
+                    .problems
+                    .push(Diagnostic::error(message).in_file(&page.origin).hint(hint));
+            }
+        }
+    }
+    report
+}
+
+type Problem = Option<(String, String)>;
+
+#[allow(clippy::too_many_arguments)]
+fn check_one(
+    href: &str,
+    tag: &str,
+    output: &str,
+    page: &CheckedPage,
+    pages: &BTreeMap<String, CheckedPage>,
+    outputs: &BTreeSet<String>,
+    root_path: &str,
+    root_url: &str,
+    report: &mut LinkReport,
+) -> Problem {
+    let trimmed = href.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    if trimmed.is_empty() || trimmed == "#" {
+        return Some((
+            format!("placeholder link `{href}` in <{tag}> on {output}"),
+            "point the link at a real page or section, or remove it".to_string(),
+        ));
+    }
+    if lower.starts_with("javascript:") {
+        return Some((
+            format!("`javascript:` link in <{tag}> on {output}"),
+            "links must lead to a page; scripts belong in script files".to_string(),
+        ));
+    }
+    if let Some(address) = lower.strip_prefix("mailto:") {
+        let address = &trimmed[7..7 + address.len()];
+        let addresses = address.split('?').next().unwrap_or("");
+        for one in addresses.split(',') {
+            let one = percent_decode(one.trim());
+            if !is_email(&one) {
+                return Some((
+                    format!("malformed e-mail address `{one}` in a mailto link on {output}"),
+                    "write it as name@example.org".to_string(),
+                ));
+            }
+        }
+        return None;
+    }
+    if lower.starts_with("tel:") || lower.starts_with("data:") {
+        return None;
+    }
+    let internal = if let Some(rest) = trimmed.strip_prefix(root_url) {
+        format!("{root_path}{rest}")
+    } else if lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || trimmed.starts_with("//")
+    {
+        report
+            .external
+            .entry(trimmed.to_string())
+            .or_default()
+            .insert(page.origin.clone());
+        return None;
+    } else if lower.contains(':')
+        && !lower.starts_with('/')
+        && lower.split(':').next().is_some_and(|s| !s.contains('/'))
+    {
+        // Another scheme (sms:, geo:, …): not ours to check.
+        return None;
+    } else if let Some(fragment) = trimmed.strip_prefix('#') {
+        return check_fragment(fragment, &page.links, output, href);
+    } else if trimmed.starts_with('/') {
+        trimmed.to_string()
+    } else {
+        format!("{root_path}{}", join_relative(&page.url, trimmed))
+    };
+    let Some(site_path) = internal.strip_prefix(root_path) else {
+        return Some((
+            format!("link `{href}` on {output} leaves the site's base path `{root_path}`"),
+            "internal links start with the base URL's path; write them as `@/file.md` in markdown"
+                .to_string(),
+        ));
+    };
+    let (path, fragment) = match site_path.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (site_path, None),
+    };
+    let path = percent_decode(path.split('?').next().unwrap_or(""));
+    let target = if path.is_empty() || path.ends_with('/') {
+        Some(format!("{path}index.html"))
+    } else if outputs.contains(&path) {
+        Some(path.clone())
+    } else if outputs.contains(&format!("{path}/index.html")) {
+        Some(format!("{path}/index.html"))
+    } else {
+        None
+    };
+    let Some(target) = target.filter(|t| outputs.contains(t)) else {
+        return Some((
+            format!("broken link `{href}` on {output}: there is no page at /{path}"),
+            "fix the address, or link to the markdown file as `@/path/file.md` so the build checks it".to_string(),
+        ));
+    };
+    match (fragment, pages.get(&target)) {
+        (Some(fragment), Some(target_page)) if !fragment.is_empty() => {
+            check_fragment(fragment, &target_page.links, output, href)
+        }
+        _ => None,
+    }
+}
+
+fn check_fragment(fragment: &str, target: &PageLinks, output: &str, href: &str) -> Problem {
+    let fragment = percent_decode(fragment);
+    if fragment.is_empty() || target.ids.contains(&fragment) {
+        return None;
+    }
+    let close = crate::diagnostics::did_you_mean(&fragment, target.ids.iter().map(String::as_str));
+    Some((
+        format!("link `{href}` on {output} points to a missing section `#{fragment}`"),
+        match close {
+            Some(c) => format!("did you mean `#{c}`?"),
+            None => "headings get ids from their text, e.g. `## Our history` → `#our-history`"
+                .to_string(),
+        },
+    ))
+}
+
+/// Resolves a relative reference against a page's URL path (`a/b/` + `../c/` → `a/c/`).
+fn join_relative(base: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in relative.split('/') {
+        match segment {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut joined = parts.join("/");
+    if relative.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    joined
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn is_email(address: &str) -> bool {
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    let bad_char = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '<' | '>' | '(' | ')' | ',' | ';' | ':' | '"' | '[' | ']' | '\\'
+            )
+    };
+    !local.is_empty()
+        && !local.chars().any(bad_char)
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extracts_links_and_ids() {
+        let page = extract(b"<h2 id=\"a\">A</h2><a href=\"/x/?q=1&amp;r=2\">x</a><img src=\"i.png\"><a name=\"old\"></a>");
+        assert_eq!(
+            page.links,
+            [
+                ("/x/?q=1&r=2".to_string(), "a".to_string()),
+                ("i.png".to_string(), "img".to_string())
+            ]
+        );
+        assert!(page.ids.contains("a") && page.ids.contains("old"));
+    }
+
+    #[test]
+    fn relative_references_resolve() {
+        assert_eq!(join_relative("a/b/", "../c/"), "a/c/");
+        assert_eq!(join_relative("a/b/", "img.png"), "a/b/img.png");
+        assert_eq!(join_relative("", "x"), "x");
+    }
+
+    #[test]
+    fn email_addresses() {
+        assert!(is_email("chair.london@iris.example"));
+        assert!(!is_email("chair@london"));
+        assert!(!is_email("chair london@iris.example"));
+        assert!(!is_email("@iris.example"));
+        assert!(!is_email("a@b@c.example"));
+    }
+}

@@ -1,0 +1,135 @@
+//! Lints over the loaded site that loading alone does not enforce.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use crate::check::links::is_email;
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+
+/// Chapter data: valid e-mail addresses, officer roles from the configured list, a
+/// `site_url` for chapters deployed standalone.
+pub fn chapters(site: &Site) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let roles = &site.config.check.officer_roles;
+    for chapter in site.chapters.values() {
+        let text = &chapter.file_text;
+        let path = &chapter.source_path;
+        let locate = |needle: &str| text.find(needle).unwrap_or(0);
+        let contact = &chapter.data.contact.email;
+        if !is_email(contact) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "the contact address `{contact}` is not a valid e-mail address"
+                ))
+                .at(path, text, locate(contact))
+                .hint("write it as name@example.org"),
+            );
+        }
+        for officer in &chapter.data.officers {
+            if let Some(email) = &officer.email
+                && !is_email(email)
+            {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "officer {}'s address `{email}` is not a valid e-mail address",
+                        officer.name
+                    ))
+                    .at(path, text, locate(email))
+                    .hint("write it as name@example.org"),
+                );
+            }
+            if !roles.iter().any(|r| r == &officer.role) {
+                let mut d = Diagnostic::warning(format!(
+                    "officer {} has the role `{}`, which is not in the list of roles",
+                    officer.name, officer.role
+                ))
+                .at(path, text, locate(&format!("\"{}\"", officer.role)));
+                d = match crate::diagnostics::did_you_mean(&officer.role, roles.iter().map(String::as_str)) {
+                    Some(close) => d.hint(format!("did you mean `{close}`? The roles are set by `[check] officer_roles` in data/site.toml")),
+                    None => d.hint(format!("use one of: {}; or add it to `[check] officer_roles` in data/site.toml", roles.join(", "))),
+                };
+                problems.push(d);
+            }
+        }
+        if chapter.data.officers.is_empty() {
+            problems.push(
+                Diagnostic::warning(format!("chapter `{}` lists no officers", chapter.slug))
+                    .in_file(path)
+                    .hint("add `[[officers]]` tables so members know whom to ask"),
+            );
+        }
+        let standalone = site
+            .config
+            .check
+            .standalone_chapters
+            .iter()
+            .any(|s| s == chapter.slug.as_str());
+        if standalone && chapter.data.site_url.is_none() {
+            problems.push(
+                Diagnostic::error(format!(
+                    "chapter `{}` is deployed standalone but has no `site_url`",
+                    chapter.slug
+                ))
+                .in_file(path)
+                .hint("add `site_url = \"https://…/\"`, the address its own site is served from"),
+            );
+        }
+    }
+    for slug in &site.config.check.standalone_chapters {
+        if !site.chapters.keys().any(|k| k.as_str() == slug) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "`[check] standalone_chapters` names `{slug}`, which is not a chapter"
+                ))
+                .in_file(crate::config::SITE_CONFIG_PATH)
+                .hint("use the slug of a file in data/chapters/"),
+            );
+        }
+    }
+    problems
+}
+
+/// Fetches external links (HEAD, then GET when HEAD is refused); each failure is an error
+/// naming the pages that link to it.
+pub fn fetch_external(
+    external: &BTreeMap<String, BTreeSet<String>>,
+    timeout_seconds: u64,
+) -> Vec<Diagnostic> {
+    let config = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(timeout_seconds)))
+        .http_status_as_error(false)
+        .build();
+    let agent: ureq::Agent = config.into();
+    let mut problems = Vec::new();
+    for (url, origins) in external {
+        let url_for_request = if url.starts_with("//") {
+            format!("https:{url}")
+        } else {
+            url.clone()
+        };
+        let status = match agent.head(&url_for_request).call() {
+            Ok(response) if response.status().as_u16() < 400 => Ok(response.status().as_u16()),
+            _ => agent
+                .get(&url_for_request)
+                .call()
+                .map(|r| r.status().as_u16())
+                .map_err(|e| e.to_string()),
+        };
+        let failure = match status {
+            Ok(code) if code < 400 => None,
+            Ok(code) => Some(format!("HTTP {code}")),
+            Err(e) => Some(e),
+        };
+        if let Some(reason) = failure {
+            for origin in origins {
+                problems.push(
+                    Diagnostic::error(format!("external link `{url}` failed: {reason}"))
+                        .in_file(origin)
+                        .hint("update or remove the link; run without --external to skip fetching"),
+                );
+            }
+        }
+    }
+    problems
+}
