@@ -42,6 +42,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let stats = render_sources(&sources, &options.plan, &mut warnings, |renderer| {
         let output = FolderOutput::begin(&output_dir, options.force).map_err(Diagnostics::from)?;
         let outcome = renderer.render_all(&output)?;
+        refuse_broken_links(renderer, &outcome)?;
         output.commit().map_err(Diagnostics::from)?;
         Ok(outcome.stats)
     })?;
@@ -99,6 +100,20 @@ fn render_sources<T>(
             Err(diagnostics)
         }
     }
+}
+
+/// A broken internal link fails the build, so a published site never has one.
+fn refuse_broken_links(
+    renderer: &Renderer<'_>,
+    outcome: &crate::render::RenderOutcome,
+) -> Result<(), Diagnostics> {
+    let report = renderer.verify_links(outcome);
+    if report.problems.is_empty() {
+        return Ok(());
+    }
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.extend(report.problems);
+    Err(diagnostics)
 }
 
 /// A relative `--output-dir` is relative to the site root, as in Zola.

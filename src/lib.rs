@@ -9,6 +9,7 @@ pub mod check;
 pub mod clock;
 pub mod config;
 pub mod diagnostics;
+pub mod legal;
 pub mod load;
 pub mod markdown;
 pub mod model;

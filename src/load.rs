@@ -114,6 +114,41 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
         }
     }
 
+    let legal = crate::legal::load(sources, &mut diagnostics);
+    let mut fragments = BTreeMap::new();
+    if let Some(legal) = &legal {
+        for section in &legal.privacy.sections {
+            let wanted = section.file.get_ref();
+            match pages
+                .iter()
+                .position(|p: &crate::model::Page| p.content_path() == wanted.as_str())
+            {
+                Some(i) => {
+                    let page = pages.remove(i);
+                    fragments.insert(wanted.clone(), page);
+                }
+                None => {
+                    let text = sources
+                        .get(crate::legal::privacy::PRIVACY_PATH)
+                        .map_or("", |f| f.text.as_str());
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "the privacy section file content/{wanted} does not exist"
+                        ))
+                        .at(
+                            crate::legal::privacy::PRIVACY_PATH,
+                            text,
+                            section.file.span().start,
+                        )
+                        .hint(
+                            "`file` is a markdown file below content/, e.g. \"legal/children.md\"",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     let theme_name = config.as_ref().map_or("default", |c| c.theme.as_str());
     let theme = theme::load(theme_name, sources)
         .map_err(|p| diagnostics.extend(p))
@@ -133,13 +168,15 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
         }))
         .collect();
 
-    let site = match (config, theme) {
-        (Some(config), Some(theme)) if !diagnostics.has_errors() => Some(Site {
+    let site = match (config, theme, legal) {
+        (Some(config), Some(theme), Some(legal)) if !diagnostics.has_errors() => Some(Site {
             config,
             chapters,
             pages,
             theme,
             static_files,
+            legal,
+            fragments,
         }),
         _ => None,
     };
@@ -168,13 +205,13 @@ mod tests {
 
     #[test]
     fn all_errors_of_all_files_are_reported() {
-        let sources = SourceTree::from_memory([
+        let sources = SourceTree::from_memory(crate::scaffold::STARTER_LEGAL.into_iter().chain([
             ("data/site.toml", SITE),
             ("data/chapters/Bad Name.toml", "name = 1"),
             ("content/a.md", "+++\ntitle = \"A\"\n"),
             ("content/b.md", "+++\ntitel = \"B\"\n+++\n"),
             ("content/chapters/nowhere/x.md", "+++\ntitle = \"X\"\n+++\n"),
-        ]);
+        ]));
         let (site, diagnostics) = load(&sources);
         assert!(site.is_none());
         let text = diagnostics.to_string();
@@ -194,7 +231,10 @@ mod tests {
 
     #[test]
     fn a_site_without_themes_folder_gets_the_embedded_theme() {
-        let (site, diagnostics) = load(&SourceTree::from_memory([("data/site.toml", SITE)]));
+        let files = crate::scaffold::STARTER_LEGAL
+            .into_iter()
+            .chain([("data/site.toml", SITE)]);
+        let (site, diagnostics) = load(&SourceTree::from_memory(files));
         assert!(!diagnostics.has_errors(), "{diagnostics}");
         assert!(site.unwrap().theme.templates.contains_key("base.html"));
     }

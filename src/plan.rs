@@ -46,9 +46,46 @@ pub enum RouteKind {
     Robots,
     /// `_headers` for static hosts: security headers and the content security policy.
     Headers,
+    /// A legal page generated from data.
+    Legal(LegalPage),
+    /// `data-processing/schedules.csv`.
+    SchedulesCsv,
+    /// `data-processing/schedules.json`.
+    SchedulesJson,
     ThemeAsset(String),
     /// A file under `static/` (index into `Site::static_files`).
     StaticFile(usize),
+}
+
+/// The five pages every site carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegalPage {
+    Privacy,
+    Cookies,
+    DataProcessing,
+    Ethics,
+    Oath,
+}
+
+impl LegalPage {
+    pub const ALL: [LegalPage; 5] = [
+        LegalPage::Privacy,
+        LegalPage::Cookies,
+        LegalPage::DataProcessing,
+        LegalPage::Ethics,
+        LegalPage::Oath,
+    ];
+
+    /// The URL path and translation key (`privacy`, `data-processing`, …).
+    pub fn key(self) -> &'static str {
+        match self {
+            LegalPage::Privacy => "privacy",
+            LegalPage::Cookies => "cookies",
+            LegalPage::DataProcessing => "data-processing",
+            LegalPage::Ethics => "ethics",
+            LegalPage::Oath => "oath",
+        }
+    }
 }
 
 /// One output file.
@@ -73,6 +110,7 @@ impl Route {
                 | RouteKind::ChapterDirectory
                 | RouteKind::ChapterHome { .. }
                 | RouteKind::Page(_)
+                | RouteKind::Legal(_)
         )
     }
 }
@@ -295,12 +333,31 @@ pub fn plan(site: &Site, options: &PlanOptions) -> Result<Plan, Diagnostics> {
         ("sitemap.xml", RouteKind::Sitemap),
         ("robots.txt", RouteKind::Robots),
         ("_headers", RouteKind::Headers),
+        ("data-processing/schedules.csv", RouteKind::SchedulesCsv),
+        ("data-processing/schedules.json", RouteKind::SchedulesJson),
     ] {
         planner.add(file_route(
             url,
             kind,
             &fallback_language,
             "(built in)".into(),
+        ));
+    }
+    // Every site, and every standalone chapter site, carries the legal pages.
+    for page in LegalPage::ALL {
+        let url = format!("{}/", page.key());
+        let origin = match page {
+            LegalPage::Privacy => crate::legal::privacy::PRIVACY_PATH,
+            LegalPage::Cookies => crate::legal::cookies::COOKIES_PATH,
+            LegalPage::DataProcessing => crate::legal::schedules::SCHEDULES_DIR,
+            LegalPage::Ethics | LegalPage::Oath => crate::legal::ethics::ETHICS_PATH,
+        };
+        planner.add(route(
+            &url,
+            RouteKind::Legal(page),
+            Scope::Organisation,
+            &fallback_language,
+            origin.to_string(),
         ));
     }
     for path in site.theme.assets.keys() {

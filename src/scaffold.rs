@@ -24,6 +24,76 @@ email = "privacy@example.org"
 raw_html = "sanitize"
 "#;
 
+/// The legal data every site needs, in its smallest valid form: only strictly necessary
+/// storage (so no consent banner), one purpose, one schedule, a short code and oath.
+pub const STARTER_LEGAL: [(&str, &str); 4] = [
+    (
+        "data/privacy.toml",
+        r#"last_updated = 2026-01-01
+rights = ["access", "rectification", "erasure", "restriction", "portability", "objection"]
+automated_decision_making = "We make no decisions about you by automated means alone."
+
+[retention]
+default = "Six years after your membership ends."
+
+[[purposes]]
+name = "Administering your membership"
+description = "Keeping the register of members and contacting you about your membership."
+data = ["name", "email address"]
+legal_bases = ["contract"]
+
+[supervisory_authority]
+name = "Information Commissioner's Office"
+url = "https://ico.org.uk/make-a-complaint/"
+"#,
+    ),
+    (
+        "data/cookies.toml",
+        r#"revision = 1
+
+[[cookies]]
+name = "chapterhouse-consent"
+provider = "This site (local storage)"
+category = "strictly_necessary"
+purpose = "Remembers your cookie choice"
+duration = "Until you clear your browser's storage"
+party = "first"
+"#,
+    ),
+    (
+        "data/schedules/membership.toml",
+        r#"title = "Data-processing schedule: membership"
+service = "Membership"
+definition = "Membership of the institute and its chapters."
+
+[[rows]]
+function = "Membership register"
+purpose = "Keeping the register of members"
+processing = "Application forms are entered into the membership database"
+personal_data = "Name, email address"
+reason = "Needed to administer membership"
+data_subjects = "Members"
+measures = "Access limited to named officers"
+retention = "Six years after membership ends"
+"#,
+    ),
+    (
+        "data/ethics.toml",
+        r#"version = "1.0"
+adopted = 2026-01-01
+preamble = "Members of the institute agree to this code on admission."
+
+[[commitments]]
+title = "Integrity"
+text = "I act honestly and never alter a record to mislead."
+
+[oath]
+text = ["I promise to care for the records entrusted to me and to uphold the code of ethics."]
+signature_lines = ["Signature", "Name", "Date"]
+"#,
+    ),
+];
+
 const STARTER_HOME: &str =
     "+++\ntitle = \"Welcome\"\n+++\n\nWelcome to the institute. Read [about us](@/about.md).\n";
 const STARTER_ABOUT: &str =
@@ -47,7 +117,10 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         ("data/site.toml", STARTER_SITE),
         ("content/_index.md", STARTER_HOME),
         ("content/about.md", STARTER_ABOUT),
-    ] {
+    ]
+    .into_iter()
+    .chain(STARTER_LEGAL)
+    {
         written.push(create(&dir.join(path), text)?);
     }
     written.extend(new_chapter(dir, "example-city")?);

@@ -10,6 +10,10 @@ const SITE: &str = "title = \"T\"\nbase_url = \"https://t.example/\"\n[controlle
 fn write_site(root: &Path, version: u32, pages: usize) {
     fs::create_dir_all(root.join("data")).unwrap();
     fs::write(root.join("data/site.toml"), SITE).unwrap();
+    for (path, text) in chapterhouse::scaffold::STARTER_LEGAL {
+        fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+        fs::write(root.join(path), text).unwrap();
+    }
     fs::create_dir_all(root.join("content")).unwrap();
     let paragraph = "Records are kept with care, retained only as long as needed, and then destroyed securely. ".repeat(20);
     for i in 0..pages {

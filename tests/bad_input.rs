@@ -132,7 +132,7 @@ fn unsafe_aliases_are_refused() {
 
 #[test]
 fn unicode_file_names_are_transliterated() {
-    let sources = chapterhouse::source::SourceTree::from_memory([
+    let sources = sources_with_legal([
         ("data/site.toml", SITE_TOML),
         ("content/réunions d'été.md", "+++\ntitle = \"R\"\n+++\n"),
     ]);
@@ -146,8 +146,7 @@ fn unicode_file_names_are_transliterated() {
 
 #[test]
 fn crlf_and_byte_order_mark_build() {
-    let mut sources =
-        chapterhouse::source::SourceTree::from_memory([("data/site.toml", SITE_TOML)]);
+    let mut sources = sources_with_legal([("data/site.toml", SITE_TOML)]);
     sources
         .insert(
             "content/win.md".into(),
@@ -254,7 +253,7 @@ fn chapter_toml(extra: &str) -> String {
 fn a_ten_megabyte_page_builds() {
     let body = "A line of text about records management, repeated.\n\n".repeat(200_000);
     assert!(body.len() > 10_000_000);
-    let sources = chapterhouse::source::SourceTree::from_memory([
+    let sources = sources_with_legal([
         ("data/site.toml", SITE_TOML),
         ("content/big.md", &page("title = \"Big\"", &body)),
     ]);
@@ -268,7 +267,7 @@ fn deep_nesting_does_not_overflow() {
     let lists = (0..2_000)
         .map(|i| format!("{}- item\n", "  ".repeat(i)))
         .collect::<String>();
-    let sources = chapterhouse::source::SourceTree::from_memory([
+    let sources = sources_with_legal([
         ("data/site.toml", SITE_TOML),
         (
             "content/deep.md",
@@ -288,7 +287,7 @@ fn hostile_front_matter_slugs_stay_inside_the_output() {
         "..",
         "a/../../b",
     ] {
-        let sources = chapterhouse::source::SourceTree::from_memory([
+        let sources = sources_with_legal([
             ("data/site.toml", SITE_TOML),
             (
                 "content/a.md",
@@ -312,7 +311,7 @@ fn hostile_front_matter_slugs_stay_inside_the_output() {
 #[test]
 fn data_is_escaped_in_templates() {
     let chapter = "name = \"<script>alert('x')</script>\"\ncountry = \"<b>UK</b>\"\ntimezone = \"Europe/London\"\n[contact]\nemail = \"l@t.example\\\" onmouseover=\\\"x()\"\n";
-    let sources = chapterhouse::source::SourceTree::from_memory([
+    let sources = sources_with_legal([
         ("data/site.toml", SITE_TOML),
         ("data/chapters/evil.toml", chapter),
     ]);
@@ -333,7 +332,7 @@ fn data_is_escaped_in_templates() {
 #[test]
 fn markdown_scripts_handlers_and_script_urls_are_removed_by_default() {
     let body = "<script>steal()</script>\n\n<img src=\"x.png\" onerror=\"steal()\">\n\n[click](javascript:steal())\n\n<a href=\"JaVaScRiPt:steal()\">x</a>\n";
-    let sources = chapterhouse::source::SourceTree::from_memory([
+    let sources = sources_with_legal([
         ("data/site.toml", SITE_TOML),
         ("content/a.md", &page("title = \"A\"", body)),
     ]);
@@ -475,7 +474,7 @@ fn local_date_time_with_offset_is_refused() {
 /// Found by the markdown fuzz target: text that looks like a script URL stays inert text.
 #[test]
 fn fuzz_regression_script_url_lookalike_text() {
-    let sources = chapterhouse::source::SourceTree::from_memory([
+    let sources = sources_with_legal([
         ("data/site.toml", SITE_TOML),
         (
             "content/a.md",

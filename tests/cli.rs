@@ -54,7 +54,7 @@ fn build_prints_one_summary_line() {
         .arg(&target)
         .assert()
         .success()
-        .stdout(predicate::str::is_match(r"^Built 6 pages \(12 files\) in \d+ ms\n$").unwrap());
+        .stdout(predicate::str::is_match(r"^Built 11 pages \(20 files\) in \d+ ms\n$").unwrap());
     let home = fs::read_to_string(target.join("chapters/lyon/index.html")).unwrap();
     assert!(home.contains("Claire Martin"));
 }

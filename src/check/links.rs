@@ -24,9 +24,9 @@ pub struct PageLinks {
 pub fn extract(html: &[u8]) -> PageLinks {
     let found = RefCell::new(PageLinks::default());
     let settings = Settings::new()
-        .append_element_content_handler(element!("[href], [src]", |el| {
+        .append_element_content_handler(element!("[href], [src], [data-src]", |el| {
             let tag = el.tag_name();
-            for attr in ["href", "src"] {
+            for attr in ["href", "src", "data-src"] {
                 if let Some(value) = el.get_attribute(attr) {
                     found
                         .borrow_mut()

@@ -28,6 +28,10 @@ pub struct Site {
     pub theme: Theme,
     /// Files under `static/`, copied verbatim: (path below `static/`, bytes).
     pub static_files: Vec<(String, Vec<u8>)>,
+    /// Privacy, cookies, data-processing schedules, ethics and oath.
+    pub legal: crate::legal::Legal,
+    /// Markdown files merged into generated pages (content path → page), not published alone.
+    pub fragments: BTreeMap<String, Page>,
 }
 
 impl Site {

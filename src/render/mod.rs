@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod headers;
+pub mod legal;
 mod sitemap;
 
 use rayon::prelude::*;
@@ -19,7 +20,12 @@ use crate::plan::{Plan, Route, RouteKind};
 use context::{Link, Shared};
 
 /// The templates every theme provides (the default theme has them all).
-pub const REQUIRED_TEMPLATES: [&str; 7] = [
+pub const REQUIRED_TEMPLATES: [&str; 12] = [
+    "privacy.html",
+    "cookies.html",
+    "data_processing.html",
+    "ethics.html",
+    "oath.html",
     "base.html",
     "home.html",
     "chapters.html",
@@ -56,6 +62,8 @@ pub struct Renderer<'a> {
     /// Main navigation per primary language.
     nav: std::collections::BTreeMap<String, Vec<Link>>,
     legal: Vec<(&'static str, String)>,
+    /// Consent banner and blocked scripts; `None` when only necessary cookies exist.
+    consent: Option<legal::ConsentView>,
 }
 
 impl<'a> Renderer<'a> {
@@ -83,6 +91,7 @@ impl<'a> Renderer<'a> {
                 plan,
                 tera,
                 shared: Shared::new(site, plan),
+                consent: legal::consent_view(site, plan),
                 nav,
                 legal: ["privacy", "cookies", "data-processing", "ethics", "oath"]
                     .into_iter()
@@ -170,6 +179,8 @@ impl<'a> Renderer<'a> {
             RouteKind::Sitemap => return Ok(sitemap::sitemap(site, self.plan).into_bytes()),
             RouteKind::Robots => return Ok(sitemap::robots(self.plan).into_bytes()),
             RouteKind::Headers => return Ok(headers::headers_file(site, self.plan).into_bytes()),
+            RouteKind::SchedulesCsv => return legal::schedules_csv(site),
+            RouteKind::SchedulesJson => return legal::schedules_json(site),
             _ => {}
         }
         let mut context = self.base_context(route);
@@ -236,6 +247,13 @@ impl<'a> Renderer<'a> {
                     None => "page.html".to_string(),
                 }
             }
+            RouteKind::Legal(page) => {
+                let t = self.strings(route);
+                let markdown = |text: &str, locate: &dyn Fn(usize, String) -> Diagnostic| {
+                    self.render_markdown(text, locate)
+                };
+                legal::context(*page, site, self.plan, t, &mut context, &markdown)?.to_string()
+            }
             RouteKind::NotFound => {
                 context.insert("page_title", &self.strings(route)["not_found_title"]);
                 "404.html".to_string()
@@ -250,7 +268,9 @@ impl<'a> Renderer<'a> {
             | RouteKind::StaticFile(_)
             | RouteKind::Sitemap
             | RouteKind::Robots
-            | RouteKind::Headers => {
+            | RouteKind::Headers
+            | RouteKind::SchedulesCsv
+            | RouteKind::SchedulesJson => {
                 unreachable!("handled above")
             }
         };
@@ -297,6 +317,7 @@ impl<'a> Renderer<'a> {
             Scope::Organisation => None,
         };
         context.insert("chapter", &chapter);
+        context.insert("consent", &self.consent);
         context
     }
 

@@ -43,9 +43,20 @@ pub fn build_sources(
         .collect())
 }
 
-/// The errors of building in-memory sources, as printed.
+/// In-memory sources: the given files plus the starter legal data every site needs.
+pub fn sources_with_legal<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> SourceTree {
+    let files: Vec<(&str, &str)> = files.into_iter().collect();
+    let mut all: Vec<(&str, &str)> = chapterhouse::scaffold::STARTER_LEGAL
+        .into_iter()
+        .filter(|(path, _)| !files.iter().any(|(p, _)| p == path))
+        .collect();
+    all.extend(files);
+    SourceTree::from_memory(all)
+}
+
+/// The errors of building in-memory sources (with starter legal data), as printed.
 pub fn build_errors(files: &[(&str, &str)]) -> String {
-    let sources = SourceTree::from_memory(files.iter().copied());
+    let sources = sources_with_legal(files.iter().copied());
     match build_sources(&sources, &options()) {
         Ok(_) => panic!("the build was expected to fail"),
         Err(diagnostics) => diagnostics.sorted().to_string(),

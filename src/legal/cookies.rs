@@ -1,0 +1,301 @@
+//! `data/cookies.toml`: the cookie inventory and the services and script hosts behind it.
+//!
+//! The `revision` is stored with a visitor's consent; raising it (a new service, a new
+//! category) makes earlier consent void, so the banner asks again.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::diagnostics::Diagnostic;
+use crate::toml_data::{self, Embedding};
+
+pub const COOKIES_PATH: &str = "data/cookies.toml";
+
+/// Cookie categories; only `strictly_necessary` needs no consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    StrictlyNecessary,
+    Functional,
+    Analytics,
+    Marketing,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::StrictlyNecessary,
+        Category::Functional,
+        Category::Analytics,
+        Category::Marketing,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::StrictlyNecessary => "strictly_necessary",
+            Category::Functional => "functional",
+            Category::Analytics => "analytics",
+            Category::Marketing => "marketing",
+        }
+    }
+
+    pub fn needs_consent(self) -> bool {
+        self != Category::StrictlyNecessary
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    First,
+    Third,
+}
+
+/// A service that sets cookies or loads scripts (a statistics tool, a video host…).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub category: Category,
+    pub purpose: String,
+    /// Third-party origins pages load from for this service (`https://stats.example`).
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Scripts emitted on every page, blocked until the category is consented to.
+    #[serde(default)]
+    pub scripts: Vec<String>,
+    pub privacy_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cookie {
+    pub name: String,
+    pub provider: String,
+    pub category: Category,
+    pub purpose: String,
+    pub duration: String,
+    pub party: Party,
+    /// The `id` of the service that sets it, if any.
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cookies {
+    /// Raise it when services or categories change: earlier consent then no longer counts.
+    pub revision: u32,
+    #[serde(default)]
+    pub introduction: String,
+    #[serde(default)]
+    pub services: Vec<Spanned<Service>>,
+    #[serde(default)]
+    pub cookies: Vec<Spanned<Cookie>>,
+}
+
+impl Cookies {
+    /// Categories that need consent and are used by a cookie or a service.
+    pub fn consent_categories(&self) -> Vec<Category> {
+        let used: BTreeSet<Category> = self
+            .cookies
+            .iter()
+            .map(|c| c.get_ref().category)
+            .chain(self.services.iter().map(|s| s.get_ref().category))
+            .filter(|c| c.needs_consent())
+            .collect();
+        used.into_iter().collect()
+    }
+
+    /// Whether the site needs consent code at all.
+    pub fn needs_consent(&self) -> bool {
+        !self.consent_categories().is_empty()
+    }
+
+    /// Every third-party host of a service, for the content security policy.
+    pub fn hosts(&self) -> Vec<String> {
+        let hosts: BTreeSet<String> = self
+            .services
+            .iter()
+            .flat_map(|s| s.get_ref().hosts.iter().cloned())
+            .collect();
+        hosts.into_iter().collect()
+    }
+}
+
+/// Parses and checks `data/cookies.toml`.
+pub fn parse(text: &str) -> Result<Cookies, Vec<Diagnostic>> {
+    let at = Embedding::whole(COOKIES_PATH, text);
+    let cookies: Cookies = toml_data::parse(text, at).map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    let ids: Vec<&str> = cookies
+        .services
+        .iter()
+        .map(|s| s.get_ref().id.as_str())
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        if ids[..i].contains(id) {
+            problems.push(
+                at.error_span(
+                    &cookies.services[i].span(),
+                    format!("two services have the id `{id}`"),
+                )
+                .hint("give each service its own id"),
+            );
+        }
+    }
+    for service in &cookies.services {
+        let s = service.get_ref();
+        for host in &s.hosts {
+            if !(host.starts_with("https://") || host.starts_with("http://"))
+                || host.trim_end_matches('/').matches('/').count() > 2
+            {
+                problems.push(
+                    at.error_span(
+                        &service.span(),
+                        format!(
+                            "service `{}` has the host `{host}`, which is not an origin",
+                            s.id
+                        ),
+                    )
+                    .hint("write hosts as origins, e.g. \"https://stats.example.org\""),
+                );
+            }
+        }
+        for script in &s.scripts {
+            let external = script.starts_with("http://")
+                || script.starts_with("https://")
+                || script.starts_with("//");
+            if external
+                && !s
+                    .hosts
+                    .iter()
+                    .any(|h| script.starts_with(h.trim_end_matches('/')))
+            {
+                problems.push(
+                    at.error_span(
+                        &service.span(),
+                        format!(
+                            "service `{}` loads `{script}` from a host it does not declare",
+                            s.id
+                        ),
+                    )
+                    .hint("add the script's origin to the service's `hosts`"),
+                );
+            }
+            if !external && !script.starts_with('/') {
+                problems.push(
+                    at.error_span(
+                        &service.span(),
+                        format!(
+                            "script `{script}` of service `{}` is neither a site path nor a URL",
+                            s.id
+                        ),
+                    )
+                    .hint("write first-party scripts as site paths, e.g. \"/js/stats.js\""),
+                );
+            }
+        }
+    }
+    for cookie in &cookies.cookies {
+        let c = cookie.get_ref();
+        if let Some(service) = &c.service {
+            match cookies.services.iter().find(|s| &s.get_ref().id == service) {
+                None => {
+                    let mut d = at.error_span(
+                        &cookie.span(),
+                        format!("cookie `{}` names the unknown service `{service}`", c.name),
+                    );
+                    d = match crate::diagnostics::did_you_mean(service, ids.iter().copied()) {
+                        Some(close) => d.hint(format!("did you mean `{close}`?")),
+                        None => {
+                            d.hint("add a `[[services]]` table with that id, or remove `service`")
+                        }
+                    };
+                    problems.push(d);
+                }
+                Some(s) if s.get_ref().category != c.category => problems.push(
+                    at.error_span(
+                        &cookie.span(),
+                        format!(
+                            "cookie `{}` is `{}` but its service `{service}` is `{}`",
+                            c.name,
+                            c.category.key(),
+                            s.get_ref().category.key()
+                        ),
+                    )
+                    .hint("a cookie has the category of the service that sets it"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(cookies)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INVENTORY: &str = r#"revision = 2
+[[services]]
+id = "stats"
+name = "Statistics"
+provider = "Us"
+category = "analytics"
+purpose = "Counting visits"
+scripts = ["/js/stats.js"]
+
+[[cookies]]
+name = "stats_id"
+provider = "Us"
+category = "analytics"
+purpose = "Distinguishes visitors"
+duration = "13 months"
+party = "first"
+service = "stats"
+"#;
+
+    #[test]
+    fn inventory_with_analytics_needs_consent() {
+        let cookies = parse(INVENTORY).unwrap();
+        assert_eq!(cookies.consent_categories(), [Category::Analytics]);
+    }
+
+    #[test]
+    fn unknown_category_and_service_are_located() {
+        let errors = parse(&INVENTORY.replace(
+            "category = \"analytics\"\npurpose = \"Distinguishes",
+            "category = \"analytic\"\npurpose = \"Distinguishes",
+        ))
+        .unwrap_err();
+        assert!(
+            errors[0].to_string().contains("unknown variant `analytic`"),
+            "{}",
+            errors[0]
+        );
+        let errors =
+            parse(&INVENTORY.replace("service = \"stats\"", "service = \"stat\"")).unwrap_err();
+        assert!(errors[0].message.contains("unknown service `stat`"));
+        assert_eq!(errors[0].hint.as_deref(), Some("did you mean `stats`?"));
+    }
+
+    #[test]
+    fn external_scripts_need_a_declared_host() {
+        let errors = parse(&INVENTORY.replace("\"/js/stats.js\"", "\"https://cdn.example/s.js\""))
+            .unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .contains("from a host it does not declare"),
+            "{}",
+            errors[0]
+        );
+    }
+}

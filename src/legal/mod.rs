@@ -1,0 +1,137 @@
+//! The legal pages' data: privacy policy, cookie inventory, data-processing schedules, and
+//! the code of ethics with the member oath. Every site (and every standalone chapter site)
+//! carries all of them, generated from these files so they cannot drift or go stale.
+
+pub mod cookies;
+pub mod ethics;
+pub mod privacy;
+pub mod schedules;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::source::SourceTree;
+
+pub use cookies::Cookies;
+pub use ethics::Ethics;
+pub use privacy::Privacy;
+pub use schedules::Schedule;
+
+/// All legal data of a site.
+#[derive(Debug, Clone)]
+pub struct Legal {
+    pub privacy: Privacy,
+    pub cookies: Cookies,
+    pub schedules: Vec<Schedule>,
+    pub ethics: Ethics,
+}
+
+impl Legal {
+    /// Content paths (below `content/`) that are merged into the privacy page rather than
+    /// published on their own.
+    pub fn consumed_content(&self) -> Vec<String> {
+        self.privacy
+            .sections
+            .iter()
+            .map(|s| s.file.get_ref().clone())
+            .collect()
+    }
+}
+
+fn required<'s>(
+    sources: &'s SourceTree,
+    path: &str,
+    what: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<&'s str> {
+    match sources.get(path) {
+        Some(file) => Some(&file.text),
+        None => {
+            diagnostics.push(
+                Diagnostic::error(format!("{path} is missing: every site publishes {what}"))
+                    .in_file(path)
+                    .hint("create it; `chapterhouse init` writes a starting point and the README lists every field"),
+            );
+            None
+        }
+    }
+}
+
+fn take<T>(
+    result: Result<T, Vec<Diagnostic>>,
+    ok: &mut bool,
+    diagnostics: &mut Diagnostics,
+) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(problems) => {
+            *ok = false;
+            diagnostics.extend(problems);
+            None
+        }
+    }
+}
+
+/// Loads every legal data file; all problems are reported together.
+pub fn load(sources: &SourceTree, diagnostics: &mut Diagnostics) -> Option<Legal> {
+    let mut ok = true;
+    let privacy = required(
+        sources,
+        privacy::PRIVACY_PATH,
+        "a privacy policy",
+        diagnostics,
+    )
+    .and_then(|text| take(privacy::parse(text), &mut ok, diagnostics));
+    let cookies = required(
+        sources,
+        cookies::COOKIES_PATH,
+        "a cookie policy",
+        diagnostics,
+    )
+    .and_then(|text| take(cookies::parse(text), &mut ok, diagnostics));
+    let ethics = required(
+        sources,
+        ethics::ETHICS_PATH,
+        "a code of ethics and member oath",
+        diagnostics,
+    )
+    .and_then(|text| take(ethics::parse(text), &mut ok, diagnostics));
+    let mut schedules = Vec::new();
+    for file in sources.texts_under(schedules::SCHEDULES_DIR) {
+        let name = &file.path[schedules::SCHEDULES_DIR.len()..];
+        let Some(id) = name.strip_suffix(".toml").filter(|s| !s.contains('/')) else {
+            diagnostics.push(
+                Diagnostic::warning("not a schedule file; it is ignored")
+                    .in_file(&file.path)
+                    .hint("data/schedules/ holds one `<id>.toml` file per schedule"),
+            );
+            continue;
+        };
+        match schedules::parse(id, &file.path, &file.text) {
+            Ok((schedule, warnings)) => {
+                diagnostics.extend(warnings);
+                schedules.push(schedule);
+            }
+            Err(problems) => {
+                ok = false;
+                diagnostics.extend(problems);
+            }
+        }
+    }
+    if schedules.is_empty() && ok {
+        diagnostics.push(
+            Diagnostic::error("there is no data-processing schedule in data/schedules/")
+                .in_file(schedules::SCHEDULES_DIR)
+                .hint("add at least one `data/schedules/<id>.toml`; the README lists its fields"),
+        );
+        ok = false;
+    }
+    schedules.sort_by(|a, b| (a.data.weight, &a.data.title).cmp(&(b.data.weight, &b.data.title)));
+    match (privacy, cookies, ethics) {
+        (Some(privacy), Some(cookies), Some(ethics)) if ok => Some(Legal {
+            privacy,
+            cookies,
+            schedules,
+            ethics,
+        }),
+        _ => None,
+    }
+}
