@@ -43,6 +43,13 @@ pub struct CheckSettings {
     /// Chapters deployed as their own site (`build --chapter`); each needs a `site_url`.
     #[serde(default)]
     pub standalone_chapters: Vec<String>,
+    /// A privacy policy not reviewed for longer than this is a warning.
+    #[serde(default = "default_privacy_max_age_days")]
+    pub privacy_max_age_days: i32,
+}
+
+fn default_privacy_max_age_days() -> i32 {
+    365
 }
 
 impl Default for CheckSettings {
@@ -50,6 +57,7 @@ impl Default for CheckSettings {
         CheckSettings {
             officer_roles: default_officer_roles(),
             standalone_chapters: Vec::new(),
+            privacy_max_age_days: default_privacy_max_age_days(),
         }
     }
 }

@@ -133,3 +133,120 @@ pub fn fetch_external(
     }
     problems
 }
+
+/// Privacy: `last_updated` not in the future and not older than the configured age.
+pub fn privacy(site: &Site, now: jiff::Timestamp) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let privacy = &site.legal.privacy;
+    let path = crate::legal::privacy::PRIVACY_PATH;
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let last = privacy.last_updated();
+    let located = |d: Diagnostic| d.in_file(path);
+    if last > today {
+        problems.push(
+            located(Diagnostic::error(format!(
+                "`last_updated` ({last}) is in the future"
+            )))
+            .hint("set it to the date the policy actually changed"),
+        );
+    }
+    let max_age = site.config.check.privacy_max_age_days;
+    if let Ok(age) = today.since(last)
+        && age.get_days() > max_age
+    {
+        problems.push(
+            located(Diagnostic::warning(format!(
+                "the privacy policy was last updated on {last}, more than {max_age} days ago"
+            )))
+            .hint("review the policy; if nothing changed, confirm it by updating `last_updated` (the limit is `[check] privacy_max_age_days`)"),
+        );
+    }
+    problems
+}
+
+/// Cookies and scripts: every third-party host a page loads from must be declared; every
+/// declared host should be used.
+pub fn third_parties(
+    site: &Site,
+    pages: &BTreeMap<String, crate::check::links::CheckedPage>,
+    root_url: &str,
+) -> Vec<Diagnostic> {
+    const RESOURCE_TAGS: [&str; 10] = [
+        "script", "iframe", "img", "link", "source", "video", "audio", "embed", "object", "track",
+    ];
+    let declared = site.legal.cookies.hosts();
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut problems = Vec::new();
+    let mut reported = BTreeSet::new();
+    for (output, page) in pages {
+        for (url, tag) in &page.links.links {
+            if !RESOURCE_TAGS.contains(&tag.as_str()) || url.starts_with(root_url) {
+                continue;
+            }
+            let Some(origin) = origin_of(url) else {
+                continue;
+            };
+            if declared.iter().any(|h| h.trim_end_matches('/') == origin) {
+                used.insert(origin);
+            } else if reported.insert((output.clone(), origin.clone())) {
+                problems.push(
+                    Diagnostic::error(format!("{output} loads a <{tag}> from {origin}, which data/cookies.toml does not declare"))
+                        .in_file(&page.origin)
+                        .hint("declare the service and its host in data/cookies.toml, or host the file yourself"),
+                );
+            }
+        }
+    }
+    for service in &site.legal.cookies.services {
+        let s = service.get_ref();
+        for host in &s.hosts {
+            if !used.contains(host.trim_end_matches('/')) {
+                problems.push(
+                    Diagnostic::warning(format!("service `{}` declares the host {host}, but no page loads anything from it", s.id))
+                        .in_file(crate::legal::cookies::COOKIES_PATH)
+                        .hint("remove the host (and the service, if unused) so the cookie policy stays accurate"),
+                );
+            }
+        }
+    }
+    problems
+}
+
+fn origin_of(url: &str) -> Option<String> {
+    let url = if let Some(rest) = url.strip_prefix("//") {
+        format!("https://{rest}")
+    } else {
+        url.to_string()
+    };
+    let rest = url
+        .strip_prefix("https://")
+        .map(|r| ("https://", r))
+        .or_else(|| url.strip_prefix("http://").map(|r| ("http://", r)))?;
+    let host = rest.1.split(['/', '?', '#']).next()?;
+    Some(format!("{}{host}", rest.0))
+}
+
+/// Schedules: one function described with different retention in two schedules.
+pub fn schedules(site: &Site) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for schedule in &site.legal.schedules {
+        for row in schedule.flat_rows() {
+            match seen.get(row.function) {
+                Some((other, retention)) if *other != schedule.id && *retention != row.retention => problems.push(
+                    Diagnostic::warning(format!(
+                        "`{}` has different retention in schedules `{other}` (\"{retention}\") and `{}` (\"{}\")",
+                        row.function, schedule.id, row.retention
+                    ))
+                    .in_file(&schedule.source_path)
+                    .hint("one function should be kept for one period; align the schedules or name the functions differently"),
+                ),
+                Some(_) => {}
+                None => {
+                    seen.insert(row.function, (&schedule.id, row.retention));
+                }
+            }
+        }
+    }
+    problems
+}

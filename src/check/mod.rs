@@ -58,6 +58,10 @@ pub fn run(sources: &SourceTree, options: &CheckOptions) -> CheckReport {
     report.diagnostics.extend(diagnostics);
     let Some(site) = site else { return report };
     report.diagnostics.extend(lints::chapters(&site));
+    report
+        .diagnostics
+        .extend(lints::privacy(&site, options.plan.now));
+    report.diagnostics.extend(lints::schedules(&site));
     let plan = match plan::plan(&site, &options.plan) {
         Ok(plan) => plan,
         Err(problems) => {
@@ -76,6 +80,11 @@ pub fn run(sources: &SourceTree, options: &CheckOptions) -> CheckReport {
         Ok(outcome) => {
             report.pages_checked = outcome.pages.len();
             let links = renderer.verify_links(&outcome);
+            report.diagnostics.extend(lints::third_parties(
+                &site,
+                &outcome.pages,
+                &plan.root.absolute(""),
+            ));
             report
                 .diagnostics
                 .extend(locate_in_sources(links.problems, sources));

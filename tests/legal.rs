@@ -1,0 +1,230 @@
+//! The legal pages as a visitor and a regulator see them, built from data.
+
+mod common;
+
+use std::path::Path;
+
+use chapterhouse::model::ChapterSlug;
+use chapterhouse::plan::PlanOptions;
+use chapterhouse::source::read_tree;
+use common::*;
+
+fn example() -> std::collections::BTreeMap<String, String> {
+    let sources = read_tree(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    build_sources(&sources, &options()).unwrap_or_else(|d| panic!("{d}"))
+}
+
+#[test]
+fn privacy_policy_has_an_accessible_legal_basis_table_with_one_row_per_purpose() {
+    let site = example();
+    let html = &site["privacy/index.html"];
+    assert!(html.contains("<caption id=\"purposes-caption\">Purposes of processing with their legal bases under Article 6 GDPR</caption>"));
+    assert!(html.contains("<th scope=\"col\">Legal basis</th>"));
+    let table = &html[html.find("<table").unwrap()..html.find("</table>").unwrap()];
+    assert_eq!(
+        table.matches("<th scope=\"row\">").count(),
+        5,
+        "one row per purpose"
+    );
+    let text = text_of(html);
+    assert!(text.contains("Last updated: 1 October 2026"), "{text}");
+    assert!(text.contains("Running chapter meetings and events"));
+    assert!(text.contains("Our legitimate interests (Art. 6(1)(f)) Our legitimate interest: Organising safe, well-run events"), "{text}");
+    assert!(
+        text.contains("Postmark Mail Services → United States: standard contractual clauses"),
+        "{text}"
+    );
+    assert!(text.contains("Information Commissioner's Office"));
+    assert!(text.contains("Data protection officer Data Protection Officer dpo@iris.example"));
+    assert!(
+        text.contains("Have your data deleted"),
+        "rights in plain language"
+    );
+    assert!(
+        text.contains("Children Membership is open to adults only"),
+        "markdown section merged after rights"
+    );
+    assert!(
+        !site.contains_key("legal/children/index.html"),
+        "a merged section is not a page of its own"
+    );
+    assert!(!html.contains("href=\"#\""), "no placeholder links");
+}
+
+#[test]
+fn cookie_page_groups_by_category_and_scripts_are_blocked_until_consent() {
+    let site = example();
+    let cookies = &site["cookies/index.html"];
+    let text = text_of(cookies);
+    assert!(text.contains("Strictly necessary"));
+    assert!(
+        text.contains("Cookies and similar storage: Analytics"),
+        "{text}"
+    );
+    assert!(cookies.contains("<th scope=\"row\"><code>iris_visit</code></th><td>Institute of Records and Information Stewards</td><td>Tells visits apart without identifying you</td><td>13 months</td><td>First party</td>"), "{cookies}");
+    assert!(cookies.contains("id=\"consent-preferences\""));
+    for page in ["index.html", "about/index.html", "cookies/index.html"] {
+        let html = &site[page];
+        assert!(html.contains("<script type=\"text/plain\" data-consent-category=\"analytics\" data-src=\"/js/stats.js\"></script>"), "{page}");
+        assert!(
+            html.contains("<script src=\"/consent.js\" defer></script>"),
+            "{page}"
+        );
+        assert!(html.contains("aria-label=\"Cookie consent\" data-revision=\"2\" data-categories=\"analytics\" hidden>"), "{page}");
+        assert!(
+            !html.contains("<script src=\"/js/stats.js\""),
+            "{page} must not load analytics unblocked"
+        );
+    }
+    let banner = &site["index.html"];
+    for button in ["Accept all", "Reject all", "Preferences"] {
+        assert!(banner.contains(&format!(">{button}</")), "{button}");
+    }
+}
+
+#[test]
+fn a_site_with_only_necessary_cookies_has_no_consent_code() {
+    let site = build_fixture("small", &options());
+    for (path, html) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
+        assert!(
+            !html.contains("consent.js")
+                && !html.contains("consent-banner")
+                && !html.contains("text/plain"),
+            "{path}"
+        );
+    }
+    assert!(text_of(&site["cookies/index.html"]).contains("there is nothing to choose"));
+}
+
+#[test]
+fn schedules_render_grouped_with_csv_and_json_beside_them() {
+    let site = example();
+    let html = &site["data-processing/index.html"];
+    assert!(
+        html.contains("<th scope=\"rowgroup\" rowspan=\"2\">Membership register</th>"),
+        "consecutive rows of one function are grouped"
+    );
+    assert!(html.contains("<caption id=\"caption-membership\">Processing activities: Standard data-processing schedule: membership</caption>"));
+    assert!(
+        html.contains("role=\"region\" aria-labelledby=\"caption-membership\" tabindex=\"0\""),
+        "the wide table scrolls in its own focusable region"
+    );
+
+    let mut reader = csv::Reader::from_reader(site["data-processing/schedules.csv"].as_bytes());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        headers,
+        [
+            "schedule",
+            "function",
+            "purpose",
+            "processing",
+            "personal_data",
+            "reason",
+            "data_subjects",
+            "measures",
+            "retention"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 8);
+    assert_eq!(&rows[0][0], "membership");
+    assert_eq!(
+        &rows[0][8],
+        "For the duration of membership and six years after it ends"
+    );
+    assert!(
+        site["data-processing/schedules.csv"].contains("\r\n"),
+        "RFC 4180 line endings"
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_str(&site["data-processing/schedules.json"]).unwrap();
+    let schedules = json["schedules"].as_array().unwrap();
+    assert_eq!(schedules.len(), 2);
+    assert_eq!(schedules[1]["rows"][2]["function"], "Photography");
+}
+
+#[test]
+fn ethics_and_oath_pages() {
+    let site = example();
+    let ethics = text_of(&site["ethics/index.html"]);
+    assert!(
+        ethics.contains("Version 3.0 · adopted 18 May 2024"),
+        "{ethics}"
+    );
+    assert_eq!(site["ethics/index.html"].matches("<li><h2>").count(), 10);
+    let oath = &site["oath/index.html"];
+    assert!(text_of(oath).contains("I promise to care for the records entrusted to me"));
+    assert!(oath.contains("<dt>Signature</dt><dd></dd>"));
+}
+
+#[test]
+fn a_french_standalone_chapter_gets_french_legal_pages() {
+    let sources = read_tree(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let options = PlanOptions {
+        chapter: Some(ChapterSlug::parse("paris").unwrap()),
+        ..options()
+    };
+    let site = build_sources(&sources, &options).unwrap();
+    let privacy = &site["privacy/index.html"];
+    assert!(privacy.contains("<html lang=\"fr\">"));
+    let text = text_of(privacy);
+    assert!(
+        text.contains("Dernière mise à jour : 1 octobre 2026")
+            || text.contains("Dernière mise à jour: 1 octobre 2026"),
+        "{text}"
+    );
+    assert!(text.contains("Nos intérêts légitimes (Art. 6(1)(f))"));
+    assert!(text_of(&site["cookies/index.html"]).contains("Mesure d'audience"));
+    assert!(
+        site["privacy/index.html"]
+            .contains("<link rel=\"canonical\" href=\"https://paris.iris.example/privacy/\">")
+    );
+}
+
+#[test]
+fn bad_legal_data_is_reported_with_file_line_and_allowed_values() {
+    let privacy = chapterhouse::scaffold::STARTER_LEGAL[0]
+        .1
+        .replace("[\"contract\"]", "[\"contract\", \"legitimate_interest\"]");
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/privacy.toml", &privacy),
+    ]);
+    assert!(errors.contains("data/privacy.toml:12:28: error: unknown variant `legitimate_interest`, expected one of `consent`, `contract`, `legal_obligation`, `vital_interests`, `public_task`, `legitimate_interests`"), "{errors}");
+
+    let privacy = format!(
+        "{}\n[[changes]]\ndate = 2026-02-01\nsummary = \"x\"\n",
+        chapterhouse::scaffold::STARTER_LEGAL[0].1
+    );
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/privacy.toml", &privacy),
+    ]);
+    assert!(errors.contains("data/privacy.toml:1:16: error: `last_updated` (2026-01-01) is older than the newest change (2026-02-01)"), "{errors}");
+
+    let schedule = chapterhouse::scaffold::STARTER_LEGAL[2].1.replace(
+        "retention = \"Six years after membership ends\"",
+        "retention = \"\"",
+    );
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/schedules/membership.toml", &schedule),
+    ]);
+    assert!(errors.contains("data/schedules/membership.toml:13:13: error: `retention` is empty in a `Membership register` row"), "{errors}");
+
+    let errors = build_errors(&[("data/site.toml", SITE_TOML), ("data/privacy.toml", "")]);
+    assert!(
+        errors.contains("data/privacy.toml:1:1: error: missing field `last_updated`"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn missing_legal_file_says_how_to_create_it() {
+    let sources = chapterhouse::source::SourceTree::from_memory([("data/site.toml", SITE_TOML)]);
+    let errors = build_sources(&sources, &options()).unwrap_err().to_string();
+    assert!(errors.contains("data/privacy.toml:1:1: error: data/privacy.toml is missing: every site publishes a privacy policy"), "{errors}");
+    assert!(errors.contains("data/ethics.toml is missing"));
+}
