@@ -31,6 +31,37 @@ pub struct SiteConfig {
     /// Settings of `chapterhouse check`.
     #[serde(default)]
     pub check: CheckSettings,
+    #[serde(default)]
+    pub notices: NoticeSettings,
+}
+
+/// `[notices]`: how notice lists are shown.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeSettings {
+    /// Archived notices per page of `notices/`.
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
+    /// How many of the latest notices the organisation home shows (pinned ones always show).
+    #[serde(default = "default_home_count")]
+    pub home_count: usize,
+}
+
+impl Default for NoticeSettings {
+    fn default() -> Self {
+        NoticeSettings {
+            page_size: default_page_size(),
+            home_count: default_home_count(),
+        }
+    }
+}
+
+fn default_page_size() -> usize {
+    10
+}
+
+fn default_home_count() -> usize {
+    5
 }
 
 /// `[check]`: what `chapterhouse check` expects of the site.
@@ -175,6 +206,11 @@ impl BaseUrl {
 
     pub fn as_str(&self) -> String {
         self.absolute("")
+    }
+
+    /// The host name (`iris.example`), for tag URIs and calendar UIDs.
+    pub fn host(&self) -> &str {
+        self.origin.split("://").nth(1).unwrap_or(&self.origin)
     }
 }
 

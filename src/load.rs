@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::config::{self, SITE_CONFIG_PATH};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::model::{ChapterSlug, Scope, Site, chapter, page, theme};
+use crate::model::{ChapterSlug, Notice, Scope, Site, chapter, notice, page, theme};
 use crate::source::SourceTree;
 
 pub const CHAPTERS_DIR: &str = "data/chapters/";
@@ -77,6 +77,7 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
         .collect();
 
     let mut pages = Vec::new();
+    let mut notices = Vec::new();
     for file in sources.texts_under(CONTENT_DIR) {
         if !file.path.ends_with(".md") {
             diagnostics.push(
@@ -84,10 +85,6 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
                     .in_file(&file.path)
                     .hint("put files to copy verbatim under static/"),
             );
-            continue;
-        }
-        if is_notice(&file.path) {
-            // Notices have their own front matter and pipeline; see the notices module.
             continue;
         }
         let scope = match chapter_of(&file.path) {
@@ -108,6 +105,13 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
                 }
             },
         };
+        if is_notice(&file.path) {
+            match notice::parse(&file.path, &file.text, scope) {
+                Ok(notice) => notices.push(notice),
+                Err(problems) => diagnostics.extend(problems),
+            }
+            continue;
+        }
         match page::parse(&file.path, &file.text, scope) {
             Ok(page) => pages.push(page),
             Err(d) => diagnostics.push(d),
@@ -149,6 +153,11 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
         }
     }
 
+    if let Some(legal) = &legal {
+        notices.extend(policy_notices(&legal.privacy));
+    }
+    notices.sort_by(|a, b| (b.front.date, &a.slug).cmp(&(a.front.date, &b.slug)));
+
     let theme_name = config.as_ref().map_or("default", |c| c.theme.as_str());
     let theme = theme::load(theme_name, sources)
         .map_err(|p| diagnostics.extend(p))
@@ -176,11 +185,33 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
             theme,
             static_files,
             legal,
+            notices,
             fragments,
         }),
         _ => None,
     };
     (site, diagnostics)
+}
+
+/// A "Privacy policy updated" notice for each material change of the privacy policy.
+fn policy_notices(privacy: &crate::legal::Privacy) -> Vec<Notice> {
+    privacy
+        .material_changes()
+        .into_iter()
+        .map(|change| {
+            let front = notice::NoticeFrontMatter {
+                title: "Privacy policy updated".to_string(),
+                date: change.date,
+                expires: None,
+                kind: notice::NoticeKind::Policy,
+                pinned: false,
+                summary: change.summary.clone(),
+                agm: None,
+            };
+            let slug = format!("privacy-policy-updated-{}", change.date.0);
+            Notice::generated(crate::legal::privacy::PRIVACY_PATH, slug, front, "privacy/")
+        })
+        .collect()
 }
 
 /// `content/chapters/<slug>/…` → `<slug>`.

@@ -48,6 +48,17 @@ pub enum RouteKind {
     Headers,
     /// A legal page generated from data.
     Legal(LegalPage),
+    /// `notices/` (page 1) and `notices/page/N/`: current notices, then the archive.
+    NoticeIndex {
+        page: usize,
+        pages: usize,
+    },
+    /// One notice (index into `Site::notices`).
+    Notice(usize),
+    /// An Atom feed: all published notices, or one chapter's.
+    Feed(Option<ChapterSlug>),
+    /// An iCalendar file: every chapter's meetings, or one chapter's.
+    Calendar(Option<ChapterSlug>),
     /// `data-processing/schedules.csv`.
     SchedulesCsv,
     /// `data-processing/schedules.json`.
@@ -111,6 +122,8 @@ impl Route {
                 | RouteKind::ChapterHome { .. }
                 | RouteKind::Page(_)
                 | RouteKind::Legal(_)
+                | RouteKind::NoticeIndex { .. }
+                | RouteKind::Notice(_)
         )
     }
 }
@@ -128,9 +141,34 @@ pub struct Plan {
     /// Content paths of drafts left out, so a link to one gets a precise error.
     pub drafts_left_out: Vec<String>,
     pub standalone: Option<ChapterSlug>,
+    /// Published notices (indices into `Site::notices`), newest first.
+    pub notices: Vec<usize>,
+    /// Today, from "now", for expiry and upcoming meetings.
+    pub today: jiff::civil::Date,
+    pub now: jiff::Timestamp,
 }
 
 impl Plan {
+    /// The URL path of a notice.
+    pub fn notice_url(&self, notice: &crate::model::Notice) -> String {
+        format!("notices/{}/", notice.slug)
+    }
+
+    /// Published notices of one scope (all of them when `scope` is `None`).
+    pub fn notices_of<'s>(
+        &'s self,
+        site: &'s Site,
+        chapter: Option<&'s ChapterSlug>,
+    ) -> impl Iterator<Item = (usize, &'s crate::model::Notice)> + 's {
+        self.notices
+            .iter()
+            .map(move |&i| (i, &site.notices[i]))
+            .filter(move |(_, n)| match chapter {
+                None => true,
+                Some(slug) => n.scope == Scope::Chapter(slug.clone()),
+            })
+    }
+
     /// The href of a URL path inside the output (`about/` → `/sub/about/`).
     pub fn href(&self, url: &str) -> String {
         format!("{}{url}", self.root.path())
@@ -343,6 +381,90 @@ pub fn plan(site: &Site, options: &PlanOptions) -> Result<Plan, Diagnostics> {
             "(built in)".into(),
         ));
     }
+    // Notices: all of them for the organisation, the chapter's own (and policy notices) when
+    // standalone; future-dated ones only with --drafts.
+    let today = options.now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let notices: Vec<usize> = site
+        .notices
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| options.drafts || !n.is_future(today))
+        .filter(|(_, n)| match (&standalone, &n.scope) {
+            (None, _) => true,
+            (Some(own), Scope::Chapter(slug)) => own == slug,
+            (Some(_), Scope::Organisation) => n.link.is_some(),
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let archived = notices
+        .iter()
+        .filter(|&&i| site.notices[i].is_expired(today))
+        .count();
+    let page_size = site.config.notices.page_size.max(1);
+    let pages = archived.div_ceil(page_size).max(1);
+    for page in 1..=pages {
+        let url = if page == 1 {
+            "notices/".to_string()
+        } else {
+            format!("notices/page/{page}/")
+        };
+        planner.add(route(
+            &url,
+            RouteKind::NoticeIndex { page, pages },
+            Scope::Organisation,
+            &fallback_language,
+            "the notices list".into(),
+        ));
+    }
+    for &i in &notices {
+        let notice = &site.notices[i];
+        let language = language_of(&notice.scope);
+        planner.add(route(
+            &format!("notices/{}/", notice.slug),
+            RouteKind::Notice(i),
+            notice.scope.clone(),
+            &language,
+            notice.source_path.clone(),
+        ));
+    }
+    planner.add(file_route(
+        "notices/atom.xml",
+        RouteKind::Feed(standalone.clone()),
+        &fallback_language,
+        "the notices feed".into(),
+    ));
+    match &standalone {
+        Some(slug) => planner.add(file_route(
+            "calendar.ics",
+            RouteKind::Calendar(Some(slug.clone())),
+            &fallback_language,
+            "the calendar".into(),
+        )),
+        None => {
+            planner.add(file_route(
+                "calendar.ics",
+                RouteKind::Calendar(None),
+                &fallback_language,
+                "the calendar".into(),
+            ));
+            for slug in site.chapters.keys() {
+                let origin = format!("data/chapters/{slug}.toml");
+                planner.add(file_route(
+                    &format!("chapters/{slug}/atom.xml"),
+                    RouteKind::Feed(Some(slug.clone())),
+                    &fallback_language,
+                    origin.clone(),
+                ));
+                planner.add(file_route(
+                    &format!("chapters/{slug}/calendar.ics"),
+                    RouteKind::Calendar(Some(slug.clone())),
+                    &fallback_language,
+                    origin,
+                ));
+            }
+        }
+    }
+
     // Every site, and every standalone chapter site, carries the legal pages.
     for page in LegalPage::ALL {
         let url = format!("{}/", page.key());
@@ -395,6 +517,9 @@ pub fn plan(site: &Site, options: &PlanOptions) -> Result<Plan, Diagnostics> {
         hrefs,
         drafts_left_out,
         standalone,
+        notices,
+        today,
+        now: options.now,
     })
 }
 

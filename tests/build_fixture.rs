@@ -161,6 +161,7 @@ fn a_chapter_builds_standalone_at_its_site_url() {
         [
             "404.html",
             "_headers",
+            "calendar.ics",
             "consent.js",
             "cookies/index.html",
             "data-processing/index.html",
@@ -169,6 +170,9 @@ fn a_chapter_builds_standalone_at_its_site_url() {
             "ethics/index.html",
             "groupe/index.html",
             "index.html",
+            "notices/2026-11-20-reunion-annulee/index.html",
+            "notices/atom.xml",
+            "notices/index.html",
             "oath/index.html",
             "privacy/index.html",
             "robots.txt",

@@ -48,13 +48,13 @@ fn build_prints_one_summary_line() {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("public");
     chapterhouse()
-        .args(["build", "--root"])
+        .args(["build", "--now", "2026-11-23T12:00:00Z", "--root"])
         .arg(common::fixture("small"))
         .arg("--output-dir")
         .arg(&target)
         .assert()
         .success()
-        .stdout(predicate::str::is_match(r"^Built 11 pages \(20 files\) in \d+ ms\n$").unwrap());
+        .stdout(predicate::str::is_match(r"^Built 14 pages \(29 files\) in \d+ ms\n$").unwrap());
     let home = fs::read_to_string(target.join("chapters/lyon/index.html")).unwrap();
     assert!(home.contains("Claire Martin"));
 }

@@ -4,6 +4,7 @@
 //! a [`LanguageTag`], typed chapters and pages), so `plan` and `render` never re-check them.
 
 pub mod chapter;
+pub mod notice;
 pub mod page;
 pub mod theme;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::SiteConfig;
 pub use chapter::Chapter;
+pub use notice::Notice;
 pub use page::Page;
 pub use theme::Theme;
 
@@ -30,6 +32,8 @@ pub struct Site {
     pub static_files: Vec<(String, Vec<u8>)>,
     /// Privacy, cookies, data-processing schedules, ethics and oath.
     pub legal: crate::legal::Legal,
+    /// Notices from content and from data (material privacy changes), newest first.
+    pub notices: Vec<Notice>,
     /// Markdown files merged into generated pages (content path → page), not published alone.
     pub fragments: BTreeMap<String, Page>,
 }

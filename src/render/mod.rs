@@ -3,9 +3,12 @@
 //! Render never touches the file system: it only calls the sink, so the same code serves
 //! `build` (a staging folder), `check` and the tests (memory).
 
+pub mod atom;
 pub mod context;
 pub mod headers;
+pub mod ical;
 pub mod legal;
+pub mod notices;
 mod sitemap;
 
 use rayon::prelude::*;
@@ -20,7 +23,9 @@ use crate::plan::{Plan, Route, RouteKind};
 use context::{Link, Shared};
 
 /// The templates every theme provides (the default theme has them all).
-pub const REQUIRED_TEMPLATES: [&str; 12] = [
+pub const REQUIRED_TEMPLATES: [&str; 14] = [
+    "notices.html",
+    "notice.html",
     "privacy.html",
     "cookies.html",
     "data_processing.html",
@@ -180,6 +185,12 @@ impl<'a> Renderer<'a> {
             RouteKind::Robots => return Ok(sitemap::robots(self.plan).into_bytes()),
             RouteKind::Headers => return Ok(headers::headers_file(site, self.plan).into_bytes()),
             RouteKind::SchedulesCsv => return legal::schedules_csv(site),
+            RouteKind::Feed(chapter) => {
+                return self.feed(route, chapter.as_ref()).map(String::into_bytes);
+            }
+            RouteKind::Calendar(chapter) => {
+                return Ok(self.calendar(chapter.as_ref()).into_bytes());
+            }
             RouteKind::SchedulesJson => return legal::schedules_json(site),
             _ => {}
         }
@@ -189,6 +200,10 @@ impl<'a> Renderer<'a> {
                 context.insert("page_title", &site.config.title);
                 context.insert("intro", &self.markdown_of(*intro)?);
                 context.insert("regions", &self.shared.regions);
+                context.insert(
+                    "notices",
+                    &notices::for_home(site, self.plan, self.strings(route)),
+                );
                 "home.html".to_string()
             }
             RouteKind::ChapterDirectory => {
@@ -212,6 +227,12 @@ impl<'a> Renderer<'a> {
                     &self.render_markdown(description, &locate)?,
                 );
                 context.insert("intro", &self.markdown_of(*intro)?);
+                let t = self.strings(route);
+                context.insert(
+                    "notices",
+                    &notices::lists(site, self.plan, Some(chapter), t).0,
+                );
+                context.insert("upcoming", &notices::upcoming(data, self.plan.now, 3, t));
                 "chapter.html".to_string()
             }
             RouteKind::Page(i) => {
@@ -247,6 +268,44 @@ impl<'a> Renderer<'a> {
                     None => "page.html".to_string(),
                 }
             }
+            RouteKind::NoticeIndex { page, pages } => {
+                let t = self.strings(route);
+                context.insert("page_title", &t["notices"]);
+                let chapter = self.plan.standalone.as_ref();
+                let (current, archived) = notices::lists(site, self.plan, chapter, t);
+                let size = site.config.notices.page_size.max(1);
+                let archive: Vec<_> = archived
+                    .into_iter()
+                    .skip((page - 1) * size)
+                    .take(size)
+                    .collect();
+                context.insert("current", &if *page == 1 { current } else { Vec::new() });
+                context.insert("archive", &archive);
+                context.insert("page", page);
+                context.insert("pages", pages);
+                let page_href = |n: usize| {
+                    if n == 1 {
+                        self.plan.href("notices/")
+                    } else {
+                        self.plan.href(&format!("notices/page/{n}/"))
+                    }
+                };
+                context.insert("previous_href", &(*page > 1).then(|| page_href(page - 1)));
+                context.insert("next_href", &(page < pages).then(|| page_href(page + 1)));
+                "notices.html".to_string()
+            }
+            RouteKind::Notice(i) => {
+                let notice = &site.notices[*i];
+                let t = self.strings(route);
+                let view = notices::view(site, self.plan, notice, t);
+                context.insert("page_title", &view.title);
+                context.insert("notice", &view);
+                let markdown = |text: &str, locate: &dyn Fn(usize, String) -> Diagnostic| {
+                    self.render_markdown(text, locate)
+                };
+                context.insert("detail", &notices::detail(notice, self.plan, t, &markdown)?);
+                "notice.html".to_string()
+            }
             RouteKind::Legal(page) => {
                 let t = self.strings(route);
                 let markdown = |text: &str, locate: &dyn Fn(usize, String) -> Diagnostic| {
@@ -270,7 +329,9 @@ impl<'a> Renderer<'a> {
             | RouteKind::Robots
             | RouteKind::Headers
             | RouteKind::SchedulesCsv
-            | RouteKind::SchedulesJson => {
+            | RouteKind::SchedulesJson
+            | RouteKind::Feed(_)
+            | RouteKind::Calendar(_) => {
                 unreachable!("handled above")
             }
         };
@@ -318,7 +379,124 @@ impl<'a> Renderer<'a> {
         };
         context.insert("chapter", &chapter);
         context.insert("consent", &self.consent);
+        let t = self.strings(route);
+        let mut feeds = vec![Link {
+            title: t.get("notices_feed").cloned().unwrap_or_default(),
+            href: self.plan.href("notices/atom.xml"),
+        }];
+        if let (Scope::Chapter(slug), None) = (&route.scope, &self.plan.standalone) {
+            let name = self.site.chapters[slug].data.name.clone();
+            feeds.push(Link {
+                title: format!("{name}: {}", feeds[0].title),
+                href: self.plan.href(&format!("chapters/{slug}/atom.xml")),
+            });
+        }
+        context.insert("feeds", &feeds);
+        context.insert("notices_href", &self.plan.href("notices/"));
+        context.insert(
+            "calendar_href",
+            &self.chapter_file_href(&route.scope, "calendar.ics"),
+        );
+        context.insert(
+            "chapter_feed_href",
+            &self.chapter_file_href(&route.scope, "atom.xml"),
+        );
         context
+    }
+
+    /// The href of a chapter's calendar or feed (at the root of a standalone chapter site).
+    fn chapter_file_href(&self, scope: &Scope, file: &str) -> Option<String> {
+        let Scope::Chapter(slug) = scope else {
+            return None;
+        };
+        Some(match &self.plan.standalone {
+            Some(_) if file == "atom.xml" => self.plan.href("notices/atom.xml"),
+            Some(_) => self.plan.href(file),
+            None => self.plan.href(&format!("chapters/{slug}/{file}")),
+        })
+    }
+
+    fn feed(
+        &self,
+        route: &Route,
+        chapter: Option<&crate::model::ChapterSlug>,
+    ) -> Result<String, Vec<Diagnostic>> {
+        let site = self.site;
+        let t = self.strings(route);
+        let host = self.plan.organisation_root.host().to_string();
+        let mut entries = Vec::new();
+        for (_, notice) in self.plan.notices_of(site, chapter).take(50) {
+            let content = self.render_markdown(&notice.body, &|offset, message| {
+                notice.error_in_body(offset, message)
+            })?;
+            let url = self.plan.root.absolute(&self.plan.notice_url(notice));
+            let content_html = match &notice.link {
+                Some(link) => format!(
+                    "{content}<p><a href=\"{}\">{}</a></p>",
+                    self.plan.root.absolute(link),
+                    escape_html(&url)
+                ),
+                None => content,
+            };
+            entries.push(atom::Entry {
+                id: atom::tag_uri(&host, &self.plan.notice_url(notice)),
+                title: notices::title(notice, t),
+                url,
+                date: notice.front.date.0,
+                summary: notice.front.summary.clone(),
+                content_html,
+                category: notice.front.kind.key(),
+                author: match &notice.scope {
+                    Scope::Chapter(slug) => site.chapter(slug).map(|c| c.data.name.clone()),
+                    Scope::Organisation => None,
+                },
+            });
+        }
+        let (title, id_path, html_url) = match chapter {
+            Some(slug) if self.plan.standalone.is_none() => (
+                format!("{}: {}", site.chapters[slug].data.name, t["notices"]),
+                format!("chapters/{slug}/notices"),
+                self.plan.root.absolute(&format!("chapters/{slug}/")),
+            ),
+            Some(slug) => (
+                format!("{}: {}", site.chapters[slug].data.name, t["notices"]),
+                format!("chapters/{slug}/notices"),
+                self.plan.root.absolute("notices/"),
+            ),
+            None => (
+                format!("{}: {}", site.config.title, t["notices"]),
+                "notices".to_string(),
+                self.plan.root.absolute("notices/"),
+            ),
+        };
+        let feed = atom::Feed {
+            id: atom::tag_uri(&host, &id_path),
+            title,
+            language: route.language.as_str(),
+            self_url: self.plan.root.absolute(&route.output),
+            html_url,
+            author: &site.config.title,
+            fallback_updated: self.plan.now,
+        };
+        Ok(atom::render(&feed, &entries))
+    }
+
+    fn calendar(&self, chapter: Option<&crate::model::ChapterSlug>) -> String {
+        let site = self.site;
+        let chapters: Vec<&crate::model::Chapter> = match chapter {
+            Some(slug) => site.chapter(slug).into_iter().collect(),
+            None => site.chapters.values().collect(),
+        };
+        let name = match chapter {
+            Some(slug) => format!("{}: {}", site.config.title, site.chapters[slug].data.name),
+            None => site.config.title.clone(),
+        };
+        ical::calendar(
+            &name,
+            &chapters,
+            self.plan.organisation_root.host(),
+            self.plan.now,
+        )
     }
 
     fn absolute_of_href(&self, href: &str) -> String {

@@ -1,0 +1,84 @@
+/* chapterhouse consent: scripts of non-necessary cookie categories stay blocked
+   (type="text/plain") until the visitor agrees. The choice is kept first-party in
+   localStorage with the cookie inventory's revision; a higher revision asks again. */
+(function () {
+  "use strict";
+  var KEY = "chapterhouse-consent";
+  var banner = document.getElementById("consent-banner");
+  var form = document.getElementById("consent-preferences");
+  var source = banner || form;
+  if (!source) return;
+  var revision = Number(source.getAttribute("data-revision"));
+  var offered = ((banner && banner.getAttribute("data-categories")) || "").split(" ").filter(Boolean);
+
+  function stored() {
+    try {
+      var choice = JSON.parse(window.localStorage.getItem(KEY));
+      return choice && choice.revision === revision && Array.isArray(choice.granted) ? choice : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function run(choice) {
+    var blocked = document.querySelectorAll('script[type="text/plain"][data-consent-category]');
+    for (var i = 0; i < blocked.length; i++) {
+      var old = blocked[i];
+      if (choice.granted.indexOf(old.getAttribute("data-consent-category")) < 0 || old.hasAttribute("data-consent-ran")) continue;
+      var script = document.createElement("script");
+      if (old.getAttribute("data-src")) script.src = old.getAttribute("data-src");
+      else script.text = old.text;
+      old.setAttribute("data-consent-ran", "");
+      old.parentNode.insertBefore(script, old.nextSibling);
+    }
+  }
+
+  function showForm(choice) {
+    if (!form) return;
+    form.hidden = false;
+    var note = document.querySelector(".no-js-note");
+    if (note) note.hidden = true;
+    var boxes = form.querySelectorAll('input[name="category"]');
+    for (var i = 0; i < boxes.length; i++) boxes[i].checked = !!choice && choice.granted.indexOf(boxes[i].value) >= 0;
+  }
+
+  function decide(granted) {
+    var choice = { revision: revision, granted: granted, date: new Date().toISOString().slice(0, 10) };
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify(choice));
+    } catch (e) { /* storage refused: the choice lasts for this page only */ }
+    if (banner) banner.hidden = true;
+    showForm(choice);
+    var status = form && form.querySelector(".consent-status");
+    if (status) status.textContent = status.getAttribute("data-saved") || "\u2713";
+    run(choice);
+  }
+
+  function all() {
+    if (offered.length) return offered.slice();
+    var boxes = form ? form.querySelectorAll('input[name="category"]') : [];
+    var keys = [];
+    for (var i = 0; i < boxes.length; i++) keys.push(boxes[i].value);
+    return keys;
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-consent]") : null;
+    if (!button) return;
+    decide(button.getAttribute("data-consent") === "accept" ? all() : []);
+  });
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var granted = [];
+      var boxes = form.querySelectorAll('input[name="category"]:checked');
+      for (var i = 0; i < boxes.length; i++) granted.push(boxes[i].value);
+      decide(granted);
+    });
+  }
+
+  var choice = stored();
+  showForm(choice);
+  if (choice) run(choice);
+  else if (banner) banner.hidden = false;
+})();

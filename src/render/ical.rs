@@ -1,0 +1,266 @@
+//! iCalendar (RFC 5545): chapter meetings as recurring events, one-off events, and the
+//! VTIMEZONE of each chapter's zone derived from the tz database.
+//!
+//! Lines end in CRLF and are folded at 75 octets without splitting a UTF-8 character; text
+//! values are escaped. UIDs depend only on the chapter and the meeting, so calendar apps
+//! update rather than duplicate events when the file changes.
+
+use std::collections::BTreeSet;
+
+use jiff::tz::TimeZone;
+
+use crate::model::Chapter;
+use crate::model::chapter::{Frequency, Weekday};
+
+/// Escapes a TEXT value (RFC 5545 §3.3.11).
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds one content line at 75 octets and ends it with CRLF.
+pub fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        // The first line holds 75 octets; continuation lines start with a space, so 74 more.
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+struct Writer(String);
+
+impl Writer {
+    fn line(&mut self, line: &str) {
+        self.0.push_str(&fold(line));
+    }
+}
+
+fn local(dt: jiff::civil::DateTime) -> String {
+    dt.strftime("%Y%m%dT%H%M%S").to_string()
+}
+
+fn byday(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "MO",
+        Weekday::Tuesday => "TU",
+        Weekday::Wednesday => "WE",
+        Weekday::Thursday => "TH",
+        Weekday::Friday => "FR",
+        Weekday::Saturday => "SA",
+        Weekday::Sunday => "SU",
+    }
+}
+
+fn offset(o: jiff::tz::Offset) -> String {
+    let seconds = o.seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let s = seconds.abs();
+    format!("{sign}{:02}{:02}", s / 3600, (s % 3600) / 60)
+}
+
+/// A VTIMEZONE with every transition of `tz` from `from_year` to `to_year`.
+fn vtimezone(w: &mut Writer, name: &str, tz: &TimeZone, from_year: i16, to_year: i16) {
+    w.line("BEGIN:VTIMEZONE");
+    w.line(&format!("TZID:{name}"));
+    let start = jiff::civil::date(from_year, 1, 1)
+        .to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let end = jiff::civil::date(to_year, 12, 31)
+        .to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .unwrap_or(start);
+    let mut before = tz.to_offset_info(start);
+    // The first observance covers everything from the start of the range until the first
+    // transition, so events before it resolve to the right offset.
+    let kind = if before.dst().is_dst() {
+        "DAYLIGHT"
+    } else {
+        "STANDARD"
+    };
+    w.line(&format!("BEGIN:{kind}"));
+    w.line(&format!(
+        "DTSTART:{}",
+        local(before.offset().to_datetime(start))
+    ));
+    w.line(&format!("TZOFFSETFROM:{}", offset(before.offset())));
+    w.line(&format!("TZOFFSETTO:{}", offset(before.offset())));
+    w.line(&format!("TZNAME:{}", escape_text(before.abbreviation())));
+    w.line(&format!("END:{kind}"));
+    for transition in tz.following(start) {
+        if transition.timestamp() > end {
+            break;
+        }
+        let from = before.offset();
+        let kind = if transition.dst().is_dst() {
+            "DAYLIGHT"
+        } else {
+            "STANDARD"
+        };
+        w.line(&format!("BEGIN:{kind}"));
+        // DTSTART is the local time of the transition in the offset in force before it.
+        w.line(&format!(
+            "DTSTART:{}",
+            local(from.to_datetime(transition.timestamp()))
+        ));
+        w.line(&format!("TZOFFSETFROM:{}", offset(from)));
+        w.line(&format!("TZOFFSETTO:{}", offset(transition.offset())));
+        w.line(&format!(
+            "TZNAME:{}",
+            escape_text(transition.abbreviation())
+        ));
+        w.line(&format!("END:{kind}"));
+        before = tz.to_offset_info(transition.timestamp());
+    }
+    w.line("END:VTIMEZONE");
+}
+
+fn events(w: &mut Writer, chapter: &Chapter, host: &str, stamp: &str) {
+    let zone = chapter.data.timezone.get_ref();
+    for (index, meeting) in chapter.data.meetings.iter().enumerate() {
+        let m = meeting.get_ref();
+        let start = m.starts_on.0.to_datetime(m.start_time.0);
+        let end = start
+            .checked_add(jiff::Span::new().minutes(i64::from(m.duration_minutes)))
+            .unwrap_or(start);
+        w.line("BEGIN:VEVENT");
+        w.line(&format!(
+            "UID:{}-meeting-{}@{host}",
+            chapter.slug,
+            index + 1
+        ));
+        w.line(&format!("DTSTAMP:{stamp}"));
+        w.line(&format!("DTSTART;TZID={zone}:{}", local(start)));
+        w.line(&format!("DTEND;TZID={zone}:{}", local(end)));
+        let mut rule = match (m.frequency, m.week) {
+            (Frequency::Monthly, Some(week)) => {
+                format!("FREQ=MONTHLY;BYDAY={week}{}", byday(m.weekday))
+            }
+            _ => format!("FREQ=WEEKLY;BYDAY={}", byday(m.weekday)),
+        };
+        if let Some(until) = m.until {
+            // UNTIL is in UTC when DTSTART has a TZID (RFC 5545 §3.3.10).
+            let last = until.0.to_datetime(jiff::civil::time(23, 59, 59, 0));
+            if let Ok(zoned) = last.to_zoned(chapter.timezone.clone()) {
+                rule.push_str(&format!(
+                    ";UNTIL={}",
+                    zoned.timestamp().strftime("%Y%m%dT%H%M%SZ")
+                ));
+            }
+        }
+        w.line(&format!("RRULE:{rule}"));
+        for cancelled in &m.cancelled {
+            w.line(&format!(
+                "EXDATE;TZID={zone}:{}",
+                local(cancelled.0.to_datetime(m.start_time.0))
+            ));
+        }
+        w.line(&format!(
+            "SUMMARY:{}",
+            escape_text(&format!("{}: {}", chapter.data.name, m.title))
+        ));
+        w.line(&format!("LOCATION:{}", escape_text(&m.location)));
+        w.line("END:VEVENT");
+    }
+    for event in &chapter.data.events {
+        let uid_date = event.start.0.date();
+        w.line("BEGIN:VEVENT");
+        w.line(&format!(
+            "UID:{}-event-{uid_date}-{}@{host}",
+            chapter.slug,
+            slug::slugify(&event.title)
+        ));
+        w.line(&format!("DTSTAMP:{stamp}"));
+        w.line(&format!("DTSTART;TZID={zone}:{}", local(event.start.0)));
+        if let Some(end) = event.end {
+            w.line(&format!("DTEND;TZID={zone}:{}", local(end.0)));
+        }
+        w.line(&format!(
+            "SUMMARY:{}",
+            escape_text(&format!("{}: {}", chapter.data.name, event.title))
+        ));
+        w.line(&format!("LOCATION:{}", escape_text(&event.location)));
+        if let Some(description) = &event.description {
+            w.line(&format!("DESCRIPTION:{}", escape_text(description)));
+        }
+        w.line("END:VEVENT");
+    }
+}
+
+/// A calendar of the given chapters; `now` becomes every DTSTAMP.
+pub fn calendar(name: &str, chapters: &[&Chapter], host: &str, now: jiff::Timestamp) -> String {
+    let mut w = Writer(String::new());
+    let stamp = now.strftime("%Y%m%dT%H%M%SZ").to_string();
+    w.line("BEGIN:VCALENDAR");
+    w.line("VERSION:2.0");
+    w.line("PRODID:-//chapterhouse//chapterhouse//EN");
+    w.line("CALSCALE:GREGORIAN");
+    w.line("METHOD:PUBLISH");
+    w.line(&format!("X-WR-CALNAME:{}", escape_text(name)));
+    let now_year = now.to_zoned(TimeZone::UTC).year();
+    let mut zones = BTreeSet::new();
+    for chapter in chapters {
+        let zone = chapter.data.timezone.get_ref();
+        if !zones.insert(zone.clone()) {
+            continue;
+        }
+        let first = chapters
+            .iter()
+            .filter(|c| c.data.timezone.get_ref() == zone)
+            .flat_map(|c| {
+                c.data
+                    .meetings
+                    .iter()
+                    .map(|m| m.get_ref().starts_on.0.year())
+                    .chain(c.data.events.iter().map(|e| e.start.0.year()))
+            })
+            .min()
+            .unwrap_or(now_year)
+            .min(now_year);
+        vtimezone(&mut w, zone, &chapter.timezone, first, now_year + 5);
+    }
+    for chapter in chapters {
+        events(&mut w, chapter, host, &stamp);
+    }
+    w.line("END:VCALENDAR");
+    w.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_respects_octets_and_characters() {
+        let line = format!("SUMMARY:{}", "é".repeat(60));
+        let folded = fold(&line);
+        for part in folded.split("\r\n").filter(|p| !p.is_empty()) {
+            assert!(part.len() <= 75, "{} octets", part.len());
+        }
+        assert_eq!(folded.replace("\r\n ", "").trim_end_matches("\r\n"), line);
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape_text("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+    }
+}
