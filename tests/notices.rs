@@ -13,8 +13,11 @@ fn at(now: &str) -> PlanOptions {
     }
 }
 
+/// One property of an event: name, value, parameters.
+type Property = (String, String, Vec<(String, Vec<String>)>);
+
 /// The VEVENTs of an .ics file, parsed by the `ical` crate: (name → value with params) per event.
-fn events(ics: &str) -> Vec<Vec<(String, String, Vec<(String, Vec<String>)>)>> {
+fn events(ics: &str) -> Vec<Vec<Property>> {
     let mut reader = ical::IcalParser::new(ics.as_bytes());
     let calendar = reader
         .next()
@@ -39,7 +42,7 @@ fn events(ics: &str) -> Vec<Vec<(String, String, Vec<(String, Vec<String>)>)>> {
         .collect()
 }
 
-fn prop<'a>(event: &'a [(String, String, Vec<(String, Vec<String>)>)], name: &str) -> Vec<&'a str> {
+fn prop<'a>(event: &'a [Property], name: &str) -> Vec<&'a str> {
     event
         .iter()
         .filter(|(n, _, _)| n == name)
