@@ -17,5 +17,6 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod source;
 pub mod toml_data;

@@ -53,6 +53,46 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Rebuild whenever a file under content/, data/, themes/ or static/ changes.
+    Watch {
+        #[arg(short, long, default_value = ".")]
+        root: PathBuf,
+        #[arg(
+            short,
+            long = "output-dir",
+            visible_alias = "output",
+            default_value = "public"
+        )]
+        output_dir: PathBuf,
+        #[arg(short = 'u', long, value_parser = parse_base_url)]
+        base_url: Option<BaseUrl>,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Watch, and serve the output on loopback with live reload.
+    Serve {
+        #[arg(short, long, default_value = ".")]
+        root: PathBuf,
+        #[arg(
+            short,
+            long = "output-dir",
+            visible_alias = "output",
+            default_value = "public"
+        )]
+        output_dir: PathBuf,
+        /// Address to listen on (loopback unless told otherwise).
+        #[arg(short, long, default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// Port to listen on; 0 picks a free one.
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long)]
+        now: Option<String>,
+    },
     /// Check links and compliance; renders in memory and writes nothing.
     Check {
         #[arg(short, long, default_value = ".")]
@@ -152,6 +192,67 @@ fn main() -> ExitCode {
                 Err(diagnostics) => failed(diagnostics),
             }
         }
+        Command::Watch {
+            root,
+            output_dir,
+            base_url,
+            drafts,
+            now,
+        } => {
+            let now = match clock::resolve(
+                now.as_deref(),
+                std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+            ) {
+                Ok(now) => now,
+                Err(message) => return usage_error(&message),
+            };
+            let plan = PlanOptions {
+                drafts,
+                chapter: None,
+                base_url,
+                now,
+            };
+            run_watch(&root, &output_dir, plan, None)
+        }
+        Command::Serve {
+            root,
+            output_dir,
+            interface,
+            port,
+            drafts,
+            now,
+        } => {
+            let now = match clock::resolve(
+                now.as_deref(),
+                std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+            ) {
+                Ok(now) => now,
+                Err(message) => return usage_error(&message),
+            };
+            let server = match tiny_http::Server::http((interface, port)) {
+                Ok(server) => server,
+                Err(e) => {
+                    eprintln!("error: cannot listen on {interface}:{port}: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let address = server
+                .server_addr()
+                .to_ip()
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| format!("{interface}:{port}"));
+            let url = format!("http://{address}/");
+            let Ok(base_url) = BaseUrl::parse(&url) else {
+                return usage_error("bad address");
+            };
+            let plan = PlanOptions {
+                drafts,
+                chapter: None,
+                base_url: Some(base_url),
+                now,
+            };
+            run_watch(&root, &output_dir, plan, Some((server, url)))
+        }
         Command::Check {
             root,
             drafts,
@@ -227,6 +328,52 @@ fn main() -> ExitCode {
                 Err(d) => failed(d.into()),
             }
         }
+    }
+}
+
+/// Watches (and serves, given a server) until the process is stopped.
+fn run_watch(
+    root: &std::path::Path,
+    output_dir: &std::path::Path,
+    plan: PlanOptions,
+    server: Option<(tiny_http::Server, String)>,
+) -> ExitCode {
+    use chapterhouse::serve::{self, http};
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+    let watcher = match serve::Watcher::new(root, output_dir, plan) {
+        Ok(watcher) => watcher,
+        Err(diagnostics) => return failed(diagnostics),
+    };
+    let shared = Arc::new(http::Shared::default());
+    if let Some((server, url)) = server {
+        let (output, shared) = (watcher.output_dir().to_path_buf(), shared.clone());
+        std::thread::spawn(move || http::serve(server, output, shared));
+        println!("Serving {url} (Ctrl+C to stop)");
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let report_shared = shared.clone();
+    let result = serve::watch(watcher, stop, move |result| match result {
+        Ok(rebuild) => {
+            println!(
+                "Rebuilt in {} ms: {} file{} written, {} removed",
+                rebuild.elapsed.as_millis(),
+                rebuild.written,
+                if rebuild.written == 1 { "" } else { "s" },
+                rebuild.removed
+            );
+            report_shared.reloaded();
+        }
+        Err(diagnostics) => {
+            let text = diagnostics.clone().sorted().to_string();
+            eprint!("{text}");
+            eprintln!("The last good output is kept; fix the error and save.");
+            report_shared.failed(text);
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(d) => failed(d.into()),
     }
 }
 

@@ -182,6 +182,93 @@ fn content_hash(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
+/// Makes `target` ready for in-place updates by `watch`: creates it if missing, refuses a
+/// non-empty folder that chapterhouse did not make.
+pub fn prepare_incremental(target: &Path) -> Result<(), Diagnostic> {
+    let shown = target.display().to_string();
+    if target.exists() {
+        let is_empty = fs::read_dir(target)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !target.join(MARKER).is_file() && !is_empty {
+            return Err(Diagnostic::error(format!(
+                "refusing to write into `{shown}`: it is not empty and was not made by chapterhouse"
+            ))
+            .hint("choose another `--output-dir`"));
+        }
+    }
+    fs::create_dir_all(target).map_err(|e| io_error(&shown, &e))?;
+    fs::write(target.join(MARKER), MARKER_HEADER).map_err(|e| io_error(&shown, &e))
+}
+
+/// Updates `target` in place to hold exactly `files`: writes only files whose bytes changed
+/// (each through a temporary file and a rename, so a reader never sees half a file) and
+/// removes files that are no longer produced. `written` remembers hashes between calls.
+/// Returns (files written, files removed).
+pub fn sync_changed(
+    target: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+    written: &mut BTreeMap<String, u64>,
+) -> io::Result<(usize, usize)> {
+    if written.is_empty() {
+        // First sync: learn what is already there, so unchanged files are not rewritten.
+        let marker = fs::read_to_string(target.join(MARKER)).unwrap_or_default();
+        written.extend(
+            parse_manifest(&marker)
+                .into_iter()
+                .map(|(path, (_, hash))| (path, hash)),
+        );
+    }
+    let mut count = 0;
+    for (path, bytes) in files {
+        crate::plan::safe_relative_path(path)
+            .map_err(|m| io::Error::new(io::ErrorKind::InvalidInput, m))?;
+        let hash = content_hash(bytes);
+        let full = target.join(path);
+        if written.get(path) == Some(&hash) && full.is_file() {
+            continue;
+        }
+        if let Some(parent) = full.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let temporary = full.with_file_name(format!(
+            ".{}.chapterhouse-tmp",
+            full.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        ));
+        fs::write(&temporary, bytes)?;
+        fs::rename(&temporary, &full)?;
+        written.insert(path.clone(), hash);
+        count += 1;
+    }
+    let stale: Vec<String> = written
+        .keys()
+        .filter(|p| !files.contains_key(*p))
+        .cloned()
+        .collect();
+    for path in &stale {
+        let full = target.join(path);
+        let _ = fs::remove_file(&full);
+        // Remove folders left empty, up to the output folder itself.
+        let mut folder = full.parent();
+        while let Some(dir) = folder.filter(|d| *d != target) {
+            if fs::remove_dir(dir).is_err() {
+                break;
+            }
+            folder = dir.parent();
+        }
+        written.remove(path);
+    }
+    let mut marker = String::from(MARKER_HEADER);
+    for (path, hash) in written.iter() {
+        let len = files.get(path).map_or(0, Vec::len);
+        marker.push_str(&format!("{len} {hash:016x} {path}\n"));
+    }
+    fs::write(target.join(MARKER), marker)?;
+    Ok((count, stale.len()))
+}
+
 /// Refuses output folders whose replacement would destroy the sources: the site root, a
 /// folder containing it, or a folder inside one of its source folders. `--force` does not
 /// override this.

@@ -81,6 +81,30 @@ impl SourceTree {
         self.texts.remove(path);
         self.assets.remove(path);
     }
+
+    /// Removes a file, or every file below a folder that was deleted or renamed away.
+    pub fn remove_under(&mut self, path: &str) {
+        self.remove(path);
+        let prefix = format!("{}/", path.trim_end_matches('/'));
+        self.texts.retain(|p, _| !p.starts_with(&prefix));
+        self.assets.retain(|p, _| !p.starts_with(&prefix));
+    }
+
+    /// Re-reads one changed file from disk (`relative` is its path below the root).
+    pub fn reload(&mut self, relative: &str, full: &Path) -> Result<(), Diagnostic> {
+        let name = relative.rsplit('/').next().unwrap_or(relative);
+        if is_ignored(name) {
+            return Ok(());
+        }
+        match std::fs::read(full) {
+            Ok(bytes) => self.insert(relative.to_string(), bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.remove(relative);
+                Ok(())
+            }
+            Err(e) => Err(Diagnostic::error(format!("cannot read: {e}")).in_file(relative)),
+        }
+    }
 }
 
 fn is_asset_path(path: &str) -> bool {

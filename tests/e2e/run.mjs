@@ -90,6 +90,7 @@ try {
     ["data-processing-en", en, "/data-processing/"], ["ethics-en", en, "/ethics/"], ["oath-en", en, "/oath/"],
     ["404-en", en, "/no/such/page/"],
     ["home-fr", fr, "/"], ["chapter-page-fr", fr, "/groupe-de-travail/"], ["notices-fr", fr, "/notices/"],
+    ["notice-fr", fr, "/notices/2026-11-05-conference-fevrier/"],
     ["privacy-fr", fr, "/privacy/"], ["cookies-fr", fr, "/cookies/"], ["data-processing-fr", fr, "/data-processing/"],
     ["ethics-fr", fr, "/ethics/"], ["oath-fr", fr, "/oath/"], ["404-fr", fr, "/pas/de/page/"],
     ["chapters-fr", en, "/chapters/paris/"],

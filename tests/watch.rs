@@ -1,0 +1,230 @@
+//! `watch` and `serve` over a real file system and real HTTP on loopback, with bounded waits.
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_fixture(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn serve(site: &Path, output: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chapterhouse"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--now",
+            "2026-11-23T12:00:00Z",
+            "--root",
+        ])
+        .arg(site)
+        .arg("--output-dir")
+        .arg(output)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first.split_whitespace().nth(1).unwrap().to_string();
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, url }
+}
+
+fn get(url: &str) -> (u16, String, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    match agent.get(url).call() {
+        Ok(mut response) => {
+            let status = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            let body = response.body_mut().read_to_string().unwrap_or_default();
+            (status, content_type, body)
+        }
+        Err(e) => (0, String::new(), e.to_string()),
+    }
+}
+
+/// Polls until `condition` holds, for at most 15 seconds.
+fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(15) {
+        if condition() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+fn raw_get(url: &str, path: &str) -> u16 {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let output = dir.path().join("out");
+    copy_fixture(&site);
+    let server = serve(&site, &output);
+    let url = &server.url;
+    eventually("the first build", || {
+        get(&format!("{url}about/")).2.contains("Founded in 1990")
+    });
+
+    // An edit shows up, and the served HTML carries the live-reload script.
+    let about = site.join("content/about.md");
+    fs::write(
+        &about,
+        fs::read_to_string(&about)
+            .unwrap()
+            .replace("Founded in 1990", "Founded in 1991"),
+    )
+    .unwrap();
+    eventually("the edit", || {
+        get(&format!("{url}about/")).2.contains("Founded in 1991")
+    });
+    assert!(
+        get(&format!("{url}about/"))
+            .2
+            .contains("/__chapterhouse/livereload.js")
+    );
+    assert!(
+        !fs::read_to_string(output.join("about/index.html"))
+            .unwrap()
+            .contains("livereload"),
+        "never in the written output"
+    );
+
+    // A save through a temporary file and a rename, as many editors do.
+    let temporary = site.join("content/.about.md.swp");
+    fs::write(
+        &temporary,
+        fs::read_to_string(&about).unwrap().replace("1991", "1992"),
+    )
+    .unwrap();
+    fs::rename(&temporary, &about).unwrap();
+    eventually("the renamed save", || {
+        get(&format!("{url}about/")).2.contains("Founded in 1992")
+    });
+
+    // A new page appears; a deleted one disappears from the output.
+    fs::write(
+        site.join("content/extra.md"),
+        "+++\ntitle = \"Extra\"\n+++\nNew page.\n",
+    )
+    .unwrap();
+    eventually("the new page", || get(&format!("{url}extra/")).0 == 200);
+    fs::remove_file(site.join("content/extra.md")).unwrap();
+    eventually("the deleted page", || get(&format!("{url}extra/")).0 == 404);
+    assert!(!output.join("extra/index.html").exists());
+
+    // A broken edit keeps the last good output and shows the error in the browser.
+    let site_toml = site.join("data/site.toml");
+    let good = fs::read_to_string(&site_toml).unwrap();
+    fs::write(&site_toml, format!("{good}\ntitel = \"x\"\n")).unwrap();
+    eventually("the error page", || {
+        let (status, _, body) = get(&format!("{url}about/"));
+        status == 500 && body.contains("unknown field `titel`")
+    });
+    assert!(
+        fs::read_to_string(output.join("about/index.html"))
+            .unwrap()
+            .contains("Founded in 1992"),
+        "last good output kept"
+    );
+    fs::write(&site_toml, good).unwrap();
+    eventually("the recovery", || get(&format!("{url}about/")).0 == 200);
+}
+
+#[test]
+fn server_refuses_traversal_and_serves_types_and_404() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_fixture(&site);
+    fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+    let server = serve(&site, &dir.path().join("out"));
+    let url = &server.url;
+    eventually("the first build", || get(url).0 == 200);
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%252e%252e/secret.txt",
+        "/about/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+    ] {
+        assert_eq!(raw_get(url, path), 400, "{path}");
+    }
+    let (status, content_type, body) = get(&format!("{url}no/such/page/"));
+    assert_eq!(status, 404);
+    assert!(content_type.starts_with("text/html") && body.contains("Page not found"));
+    assert!(
+        get(&format!("{url}calendar.ics"))
+            .1
+            .starts_with("text/calendar")
+    );
+    assert_eq!(
+        get(&format!("{url}notices/atom.xml")).1,
+        "application/atom+xml"
+    );
+    assert!(get(&format!("{url}style.css")).1.starts_with("text/css"));
+    assert!(
+        get(&format!("{url}data-processing/schedules.csv"))
+            .1
+            .starts_with("text/csv")
+    );
+    assert_eq!(
+        get(&format!("{url}about")).0,
+        301,
+        "a folder without its slash redirects"
+    );
+    assert!(url.starts_with("http://127.0.0.1:"), "loopback by default");
+}
