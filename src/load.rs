@@ -162,6 +162,23 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
     let theme = theme::load(theme_name, sources)
         .map_err(|p| diagnostics.extend(p))
         .ok();
+    if let Some(theme) = &theme {
+        diagnostics.extend(theme::missing_translations(theme));
+        let used: std::collections::BTreeSet<String> = chapters
+            .values()
+            .map(|c: &crate::model::Chapter| c.language.primary().to_string())
+            .chain(std::iter::once(language.primary().to_string()))
+            .collect();
+        for lang in used {
+            if !theme.translations.contains_key(&lang) {
+                diagnostics.push(
+                    Diagnostic::warning(format!("the theme has no `{lang}` translation; its pages use English interface text"))
+                        .in_file(&format!("i18n/{lang}.toml"))
+                        .hint(format!("add themes/<theme>/i18n/{lang}.toml with the keys of en.toml")),
+                );
+            }
+        }
+    }
 
     let static_files = sources
         .assets

@@ -101,7 +101,7 @@ fn schedules_render_grouped_with_csv_and_json_beside_them() {
     let site = example();
     let html = &site["data-processing/index.html"];
     assert!(
-        html.contains("<th scope=\"rowgroup\" rowspan=\"2\">Membership register</th>"),
+        html.contains("<th scope=\"rowgroup\" rowspan=\"2\">Allocated Individual Membership (as part of Organisational Membership)</th>"),
         "consecutive rows of one function are grouped"
     );
     assert!(html.contains("<caption id=\"caption-membership\">Processing activities: Standard data-processing schedule: membership</caption>"));
@@ -127,12 +127,36 @@ fn schedules_render_grouped_with_csv_and_json_beside_them() {
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 8);
-    assert_eq!(&rows[0][0], "membership");
-    assert_eq!(
-        &rows[0][8],
-        "For the duration of membership and six years after it ends"
-    );
+    // The CSV equals the TOML rows, read back independently.
+    let mut toml_rows = Vec::new();
+    for id in ["membership", "accreditation", "training"] {
+        let text = std::fs::read_to_string(format!(
+            "{}/data/schedules/{id}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let value: toml::Value = toml::from_str(&text).unwrap();
+        for row in value["rows"].as_array().unwrap() {
+            let cell = |k: &str| row[k].as_str().unwrap().to_string();
+            toml_rows.push(vec![
+                id.to_string(),
+                cell("function"),
+                cell("purpose"),
+                cell("processing"),
+                cell("personal_data"),
+                cell("reason"),
+                cell("data_subjects"),
+                cell("measures"),
+                cell("retention"),
+            ]);
+        }
+    }
+    let csv_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::from).collect())
+        .collect();
+    assert_eq!(csv_rows, toml_rows);
+    assert_eq!(rows.len(), 32);
     assert!(
         site["data-processing/schedules.csv"].contains("\r\n"),
         "RFC 4180 line endings"
@@ -141,8 +165,11 @@ fn schedules_render_grouped_with_csv_and_json_beside_them() {
     let json: serde_json::Value =
         serde_json::from_str(&site["data-processing/schedules.json"]).unwrap();
     let schedules = json["schedules"].as_array().unwrap();
-    assert_eq!(schedules.len(), 2);
-    assert_eq!(schedules[1]["rows"][2]["function"], "Photography");
+    assert_eq!(schedules.len(), 3);
+    assert_eq!(
+        schedules[1]["rows"][0]["function"],
+        "StewardMark assessment"
+    );
 }
 
 #[test]
@@ -227,4 +254,60 @@ fn missing_legal_file_says_how_to_create_it() {
     let errors = build_sources(&sources, &options()).unwrap_err().to_string();
     assert!(errors.contains("data/privacy.toml:1:1: error: data/privacy.toml is missing: every site publishes a privacy policy"), "{errors}");
     assert!(errors.contains("data/ethics.toml is missing"));
+}
+
+#[test]
+fn a_standalone_chapter_adds_its_contact_processor_and_translated_oath() {
+    let sources = read_tree(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let options = PlanOptions {
+        chapter: Some(ChapterSlug::parse("paris").unwrap()),
+        ..options()
+    };
+    let site = build_sources(&sources, &options).unwrap();
+    let privacy = text_of(&site["privacy/index.html"]);
+    assert!(
+        privacy.contains("Votre contact local Paris paris@iris.example"),
+        "{privacy}"
+    );
+    assert!(
+        privacy.contains(
+            "Salles & Réunions SAS (sous-traitant agissant sur nos instructions, France)"
+        ),
+        "{privacy}"
+    );
+    let oath = text_of(&site["oath/index.html"]);
+    assert!(oath.contains("Section : Paris"), "{oath}");
+    assert!(
+        oath.contains("Je promets de prendre soin des documents"),
+        "{oath}"
+    );
+    let organisation = example();
+    assert!(
+        !text_of(&organisation["privacy/index.html"]).contains("Salles & Réunions"),
+        "local processors stay on the chapter's site"
+    );
+}
+
+#[test]
+fn a_missing_translation_key_falls_back_to_english_and_warns() {
+    let sources = sources_with_legal([
+        ("data/site.toml", SITE_TOML),
+        ("themes/default/i18n/de.toml", "home = \"Startseite\"\n"),
+        (
+            "data/chapters/berlin.toml",
+            "name = \"Berlin\"\ncountry = \"Germany\"\nlanguage = \"de\"\ntimezone = \"Europe/Berlin\"\n[contact]\nemail = \"b@t.example\"\n",
+        ),
+    ]);
+    let (files, warnings) = chapterhouse::build::build_in_memory(&sources, &options()).unwrap();
+    let warnings = warnings.to_string();
+    assert!(
+        warnings.contains("warning: the `de` translation lacks")
+            && warnings.contains("English is used for them"),
+        "{warnings}"
+    );
+    let berlin = String::from_utf8(files["chapters/berlin/index.html"].clone()).unwrap();
+    assert!(
+        berlin.contains(">Startseite</a>") && berlin.contains(">Chapters</a>"),
+        "German where translated, English otherwise"
+    );
 }

@@ -38,6 +38,29 @@ pub struct ChapterData {
     pub meetings: Vec<Spanned<Meeting>>,
     #[serde(default)]
     pub events: Vec<Event>,
+    /// What the chapter's own site adds to the legal pages.
+    #[serde(default)]
+    pub legal: ChapterLegal,
+}
+
+/// `[legal]`: chapter overrides of the organisation's legal pages.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChapterLegal {
+    /// Local processors the chapter uses, added to the privacy policy's recipients.
+    #[serde(default)]
+    pub processors: Vec<LocalProcessor>,
+    /// The member oath in the chapter's language, one paragraph per entry.
+    #[serde(default)]
+    pub oath: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalProcessor {
+    pub name: String,
+    pub purpose: String,
+    pub location: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

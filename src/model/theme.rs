@@ -141,3 +141,36 @@ fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<
     files.sort_by_key(|f| f.path());
     files
 }
+
+/// Warnings for translation files that lack keys of the English one (English text is used).
+pub fn missing_translations(theme: &Theme) -> Vec<Diagnostic> {
+    let Some(english) = theme.translations.get("en") else {
+        return Vec::new();
+    };
+    theme
+        .translations
+        .iter()
+        .filter(|(language, _)| language.as_str() != "en")
+        .filter_map(|(language, strings)| {
+            let missing: Vec<&str> = english
+                .keys()
+                .filter(|k| !strings.contains_key(*k))
+                .map(String::as_str)
+                .collect();
+            (!missing.is_empty()).then(|| {
+                let shown: Vec<&str> = missing.iter().take(5).copied().collect();
+                Diagnostic::warning(format!(
+                    "the `{language}` translation lacks {} key{} ({}{}); English is used for them",
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    shown.join(", "),
+                    if missing.len() > 5 { ", …" } else { "" }
+                ))
+                .in_file(&format!("i18n/{language}.toml"))
+                .hint(format!(
+                    "add the keys to themes/<theme>/i18n/{language}.toml"
+                ))
+            })
+        })
+        .collect()
+}

@@ -147,7 +147,7 @@ fn toml_locator<'a>(path: &'a str, text: &'a str) -> impl Fn(usize, String) -> D
 
 fn privacy(
     site: &Site,
-    _plan: &Plan,
+    plan: &Plan,
     t: &Strings,
     context: &mut Context,
     markdown: MarkdownFn<'_>,
@@ -183,9 +183,30 @@ fn privacy(
             html: label(t, &format!("right_{}_text", r.key())),
         })
         .collect();
+    let chapter = plan.standalone.as_ref().and_then(|slug| site.chapter(slug));
+    let local: Vec<crate::legal::privacy::Recipient> = chapter
+        .map(|c| {
+            c.data
+                .legal
+                .processors
+                .iter()
+                .map(|p| crate::legal::privacy::Recipient {
+                    name: p.name.clone(),
+                    role: crate::legal::privacy::RecipientRole::Processor,
+                    purpose: p.purpose.clone(),
+                    location: p.location.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(chapter) = chapter {
+        context.insert("local_contact", &chapter.data.contact);
+        context.insert("local_name", &chapter.data.name);
+    }
     let recipients: Vec<BTreeMap<&str, String>> = p
         .recipients
         .iter()
+        .chain(local.iter())
         .map(|r| {
             let role = match r.role {
                 crate::legal::privacy::RecipientRole::Processor => "recipient_processor",
@@ -398,7 +419,15 @@ fn ethics(
     context.insert("adopted_iso", &e.adopted.0.to_string());
     context.insert("preamble", &markdown(&e.preamble, &locate)?);
     context.insert("commitments", &e.commitments);
-    context.insert("oath", &e.oath);
+    let chapter = plan.standalone.as_ref().and_then(|slug| site.chapter(slug));
+    let mut oath = e.oath.clone();
+    if let Some(chapter) = chapter {
+        if !chapter.data.legal.oath.is_empty() {
+            oath.text = chapter.data.legal.oath.clone();
+        }
+        context.insert("oath_chapter", &chapter.data.name);
+    }
+    context.insert("oath", &oath);
     context.insert(
         "oath_introduction",
         &markdown(&e.oath.introduction, &locate)?,
