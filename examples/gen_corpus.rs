@@ -158,6 +158,10 @@ fn generate(out: &Path, chapters: usize, pages: usize) -> std::io::Result<()> {
         &out.join("data/site.toml"),
         "title = \"Synthetic Institute\"\nbase_url = \"https://bench.example/\"\n\n[controller]\nname = \"Synthetic Institute\"\naddress = \"1 Bench Street\"\nemail = \"privacy@bench.example\"\n",
     )?;
+    // Every site carries the legal pages; the starter data is enough for a benchmark.
+    for (path, text) in chapterhouse::scaffold::STARTER_LEGAL {
+        write(&out.join(path), text)?;
+    }
     write(
         &out.join("content/_index.md"),
         "+++\ntitle = \"Synthetic Institute\"\n+++\n\nA generated site for benchmarks. See [about](@/about.md).\n",

@@ -39,7 +39,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let output_dir = resolve_output(&options.root, &options.output_dir);
     crate::output::refuse_dangerous_target(&options.root, &output_dir)?;
     let mut warnings = Diagnostics::new();
-    let stats = render_sources(&sources, &options.plan, &mut warnings, |renderer| {
+    // The loaded site holds every text it needs; the raw files are not kept while rendering.
+    let loaded = load::load(&sources);
+    drop(sources);
+    let stats = render_site(loaded, &options.plan, &mut warnings, |renderer| {
         let output = FolderOutput::begin(&output_dir, options.force).map_err(Diagnostics::from)?;
         let outcome = renderer.render_all(&output)?;
         refuse_broken_links(renderer, &outcome)?;
@@ -72,7 +75,16 @@ fn render_sources<T>(
     warnings: &mut Diagnostics,
     write: impl FnOnce(&Renderer<'_>) -> Result<T, Diagnostics>,
 ) -> Result<T, Diagnostics> {
-    let (site, mut diagnostics) = load::load(sources);
+    render_site(load::load(sources), options, warnings, write)
+}
+
+fn render_site<T>(
+    loaded: (Option<crate::model::Site>, Diagnostics),
+    options: &PlanOptions,
+    warnings: &mut Diagnostics,
+    write: impl FnOnce(&Renderer<'_>) -> Result<T, Diagnostics>,
+) -> Result<T, Diagnostics> {
+    let (site, mut diagnostics) = loaded;
     let Some(site) = site else {
         return Err(diagnostics);
     };

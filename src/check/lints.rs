@@ -171,16 +171,13 @@ pub fn third_parties(
     pages: &BTreeMap<String, crate::check::links::CheckedPage>,
     root_url: &str,
 ) -> Vec<Diagnostic> {
-    const RESOURCE_TAGS: [&str; 10] = [
-        "script", "iframe", "img", "link", "source", "video", "audio", "embed", "object", "track",
-    ];
     let declared = site.legal.cookies.hosts();
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut problems = Vec::new();
     let mut reported = BTreeSet::new();
     for (output, page) in pages {
-        for (url, tag) in &page.links.links {
-            if !RESOURCE_TAGS.contains(&tag.as_str()) || url.starts_with(root_url) {
+        for (tag, url) in &page.third_party {
+            if url.starts_with(root_url) {
                 continue;
             }
             let Some(origin) = origin_of(url) else {

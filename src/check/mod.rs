@@ -70,7 +70,10 @@ pub fn run(sources: &SourceTree, options: &CheckOptions) -> CheckReport {
         }
     };
     let renderer = match Renderer::new(&site, &plan) {
-        Ok(renderer) => renderer,
+        Ok(mut renderer) => {
+            renderer.thorough_links = true;
+            renderer
+        }
         Err(problems) => {
             report.diagnostics.extend(problems);
             return report;

@@ -33,8 +33,6 @@ pub struct Page {
     /// Path from the site root, e.g. `content/chapters/london/study-group.md`.
     pub source_path: String,
     pub front: FrontMatter,
-    /// The markdown after the front matter.
-    pub body: String,
     /// Byte offset of `body` in the file, so markdown diagnostics get file line numbers.
     pub body_offset: usize,
     /// The whole file text, for locating diagnostics.
@@ -50,6 +48,11 @@ impl Page {
         self.source_path
             .strip_prefix("content/")
             .unwrap_or(&self.source_path)
+    }
+
+    /// The markdown after the front matter (kept once, inside the file text).
+    pub fn body(&self) -> &str {
+        &self.file_text[self.body_offset.min(self.file_text.len())..]
     }
 
     /// A diagnostic at a byte offset within the body.
@@ -117,7 +120,6 @@ pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Page, Diagnostic> {
     let file_name = path.rsplit('/').next().unwrap_or(path);
     Ok(Page {
         source_path: path.to_string(),
-        body: split.body.to_string(),
         body_offset: split.body_offset,
         file_text: text.to_string(),
         scope,

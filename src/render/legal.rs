@@ -259,7 +259,7 @@ fn privacy(
         let Some(fragment) = site.fragments.get(extra.file.get_ref()) else {
             continue;
         };
-        match markdown(&fragment.body, &|offset, message| {
+        match markdown(fragment.body(), &|offset, message| {
             fragment.error_in_body(offset, message)
         }) {
             Ok(html) => sections

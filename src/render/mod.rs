@@ -67,6 +67,8 @@ pub struct Renderer<'a> {
     /// Main navigation per primary language.
     nav: std::collections::BTreeMap<String, Vec<Link>>,
     legal: Vec<(&'static str, String)>,
+    /// Parse pages with a full HTML parser for link checks (`check`), not the fast scanner.
+    pub thorough_links: bool,
     /// Consent banner and blocked scripts; `None` when only necessary cookies exist.
     consent: Option<legal::ConsentView>,
 }
@@ -97,6 +99,7 @@ impl<'a> Renderer<'a> {
                 tera,
                 shared: Shared::new(site, plan),
                 consent: legal::consent_view(site, plan),
+                thorough_links: false,
                 nav,
                 legal: ["privacy", "cookies", "data-processing", "ethics", "oath"]
                     .into_iter()
@@ -110,6 +113,15 @@ impl<'a> Renderer<'a> {
     /// Renders every route in parallel into `sink`; returns all problems found.
     pub fn render_all(&self, sink: &dyn OutputSink) -> Result<RenderOutcome, Diagnostics> {
         let progress = Progress::new(self.plan.routes.len());
+        let outputs: std::collections::HashSet<String> =
+            self.plan.routes.iter().map(|r| r.output.clone()).collect();
+        let root_url = self.plan.root.absolute("");
+        let link_context = links::LinkContext {
+            outputs: &outputs,
+            root_path: self.plan.root.path(),
+            root_url: &root_url,
+            thorough: self.thorough_links,
+        };
         let results: Vec<RouteResult> = self
             .plan
             .routes
@@ -117,24 +129,22 @@ impl<'a> Renderer<'a> {
             .map(|route| {
                 let result = self.render_route(route).and_then(|bytes| {
                     // Links are read while the page is at hand, so it need not be kept.
-                    let links = route
-                        .output
-                        .ends_with(".html")
-                        .then(|| links::extract(&bytes));
+                    let checked = route.output.ends_with(".html").then(|| {
+                        links::inspect(
+                            &bytes,
+                            &route.output,
+                            &route.url,
+                            &route.origin,
+                            &link_context,
+                        )
+                    });
                     sink.put(&route.output, &bytes).map_err(|e| {
                         vec![
                             Diagnostic::error(format!("cannot write `{}`: {e}", route.output))
                                 .hint("check the output folder's permissions and free disk space"),
                         ]
                     })?;
-                    Ok(links.map(|links| {
-                        let page = CheckedPage {
-                            origin: route.origin.clone(),
-                            url: route.url.clone(),
-                            links,
-                        };
-                        (route.output.clone(), page)
-                    }))
+                    Ok(checked.map(|page| (route.output.clone(), page)))
                 });
                 progress.tick();
                 result
@@ -166,13 +176,7 @@ impl<'a> Renderer<'a> {
 
     /// Checks the links of rendered pages against the plan's outputs.
     pub fn verify_links(&self, outcome: &RenderOutcome) -> links::LinkReport {
-        let outputs = self.plan.routes.iter().map(|r| r.output.clone()).collect();
-        links::verify(
-            &outcome.pages,
-            &outputs,
-            self.plan.root.path(),
-            &self.plan.root.absolute(""),
-        )
+        links::verify(&outcome.pages)
     }
 
     /// Renders one route to bytes.
@@ -511,7 +515,7 @@ impl<'a> Renderer<'a> {
             return Ok(String::new());
         };
         let page = &self.site.pages[i];
-        self.render_markdown(&page.body, &|offset, message| {
+        self.render_markdown(page.body(), &|offset, message| {
             page.error_in_body(offset, message)
         })
     }
