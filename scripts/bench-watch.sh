@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Benchmark of `watch` (not a test): a one-page edit and a template change on a generated
+# corpus, each repeated, printing the median "Rebuilt in N ms" that watch reports (render in
+# memory + write the changed files), beside a cold build of the same corpus.
+#
+#   scripts/bench-watch.sh [PAGES]      default 10000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pages="${1:-10000}"
+chapters=$(( (pages + 49) / 50 ))
+work="${BENCH_DIR:-$(mktemp -d)}/watch-$pages"
+cargo build --release --quiet
+cargo build --release --quiet --example gen_corpus
+rm -rf "$work"
+target/release/examples/gen_corpus --chapters "$chapters" --pages 50 "$work" >/dev/null
+cold=$( { /usr/bin/time -f "%e" target/release/chapterhouse build -r "$work" -o "$work/cold" >/dev/null; } 2>&1 )
+log="$work.log"
+target/release/chapterhouse watch -r "$work" -o "$work/public" >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+wait_for() { # count of "Rebuilt" lines to wait for
+  for _ in $(seq 1 600); do
+    [ "$(grep -c '^Rebuilt' "$log" || true)" -ge "$1" ] && return 0
+    sleep 0.1
+  done
+  echo "watch did not rebuild; log:"; cat "$log"; exit 1
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+wait_for 1
+page="$work/content/chapters/chapter-0000/page-0000.md"
+n=1
+for i in 1 2 3 4 5; do
+  printf '\nEdit %s.\n' "$i" >>"$page"; n=$((n + 1)); wait_for $n; sleep 0.3
+done
+edit=$(grep '^Rebuilt' "$log" | tail -5 | sed -E 's/Rebuilt in ([0-9]+) ms.*/\1/' | median)
+mkdir -p "$work/themes/default/templates"
+for i in 1 2 3; do
+  sed "s|</main>|<!-- $i --></main>|" themes/default/templates/page.html >"$work/themes/default/templates/page.html" 2>/dev/null || true
+  cp themes/default/templates/base.html "$work/themes/default/templates/base.html"
+  printf '\n' >>"$work/themes/default/templates/base.html"
+  n=$((n + 1)); wait_for $n; sleep 0.3
+done
+template=$(grep '^Rebuilt' "$log" | tail -3 | sed -E 's/Rebuilt in ([0-9]+) ms.*/\1/' | median)
+echo "corpus: $pages pages ($chapters chapters), machine: $(nproc) cores"
+echo "cold build                     : ${cold} s"
+echo "one-page edit (median of 5)    : ${edit} ms"
+echo "template change (median of 3)  : ${template} ms"
+grep '^Rebuilt' "$log" | tail -8
