@@ -41,11 +41,14 @@ mod tests {
 
     #[test]
     fn flag_beats_environment() {
-        let ts = resolve(Some("2026-03-24T12:00:00Z"), Some("0")).unwrap();
+        let ts = resolve(Some("2026-03-24T12:00:00Z"), Some("0")).expect("an RFC 3339 time");
         assert_eq!(ts.as_second(), 1_774_353_600);
-        assert_eq!(resolve(None, Some("86400")).unwrap().as_second(), 86400);
         assert_eq!(
-            parse_now("2026-03-24").unwrap().to_string(),
+            resolve(None, Some("86400")).expect("an epoch").as_second(),
+            86400
+        );
+        assert_eq!(
+            parse_now("2026-03-24").expect("a date").to_string(),
             "2026-03-24T00:00:00Z"
         );
         assert!(

@@ -251,6 +251,10 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+impl std::error::Error for Diagnostic {}
+
+impl std::error::Error for Diagnostics {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -397,25 +397,27 @@ fn io_error(path: &str, err: &io::Error) -> Diagnostic {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     #[test]
-    fn failed_build_leaves_previous_output() {
-        let dir = tempfile::tempdir().unwrap();
+    fn failed_build_leaves_previous_output() -> TestResult {
+        let dir = tempfile::tempdir()?;
         let target = dir.path().join("public");
-        let first = FolderOutput::begin(&target, false).unwrap();
-        first.put("index.html", b"one").unwrap();
-        first.commit().unwrap();
-        let second = FolderOutput::begin(&target, false).unwrap();
-        second.put("index.html", b"two").unwrap();
+        let first = FolderOutput::begin(&target, false)?;
+        first.put("index.html", b"one")?;
+        first.commit()?;
+        let second = FolderOutput::begin(&target, false)?;
+        second.put("index.html", b"two")?;
         drop(second);
-        assert_eq!(fs::read(target.join("index.html")).unwrap(), b"one");
-        let third = FolderOutput::begin(&target, false).unwrap();
-        third.put("a/b.html", b"three").unwrap();
-        third.commit().unwrap();
+        assert_eq!(fs::read(target.join("index.html"))?, b"one");
+        let third = FolderOutput::begin(&target, false)?;
+        third.put("a/b.html", b"three")?;
+        third.commit()?;
         assert!(!target.join("index.html").exists());
-        assert_eq!(fs::read(target.join("a/b.html")).unwrap(), b"three");
-        let mut names: Vec<String> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        assert_eq!(fs::read(target.join("a/b.html"))?, b"three");
+        let mut names: Vec<String> = fs::read_dir(dir.path())?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
         assert_eq!(
@@ -423,49 +425,49 @@ mod tests {
             [".public.chapterhouse-previous", "public"],
             "no staging folder is left behind"
         );
+        Ok(())
     }
 
     #[test]
-    fn unchanged_files_are_linked_and_the_marker_lists_every_file() {
-        let dir = tempfile::tempdir().unwrap();
+    fn unchanged_files_are_linked_and_the_marker_lists_every_file() -> TestResult {
+        let dir = tempfile::tempdir()?;
         let target = dir.path().join("public");
         for round in 0..3 {
-            let out = FolderOutput::begin(&target, false).unwrap();
-            out.put("same.html", b"unchanged").unwrap();
-            out.put("changing.html", format!("round {round}").as_bytes())
-                .unwrap();
-            out.commit().unwrap();
+            let out = FolderOutput::begin(&target, false)?;
+            out.put("same.html", b"unchanged")?;
+            out.put("changing.html", format!("round {round}").as_bytes())?;
+            out.commit()?;
         }
         use std::os::unix::fs::MetadataExt;
         assert!(
-            fs::metadata(target.join("same.html")).unwrap().nlink() >= 2,
+            fs::metadata(target.join("same.html"))?.nlink() >= 2,
             "linked from the previous output"
         );
-        assert_eq!(
-            fs::metadata(target.join("changing.html")).unwrap().nlink(),
-            1
-        );
-        assert_eq!(fs::read(target.join("changing.html")).unwrap(), b"round 2");
-        let marker = fs::read_to_string(target.join(MARKER)).unwrap();
+        assert_eq!(fs::metadata(target.join("changing.html"))?.nlink(), 1);
+        assert_eq!(fs::read(target.join("changing.html"))?, b"round 2");
+        let marker = fs::read_to_string(target.join(MARKER))?;
         let manifest = parse_manifest(&marker);
         assert_eq!(manifest.len(), 2);
         assert_eq!(manifest["same.html"], (9, content_hash(b"unchanged")));
+        Ok(())
     }
 
     #[test]
-    fn foreign_folder_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("precious.txt"), b"x").unwrap();
+    fn foreign_folder_is_refused() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        fs::write(dir.path().join("precious.txt"), b"x")?;
         let err = FolderOutput::begin(dir.path(), false).unwrap_err();
         assert!(err.message.contains("not made by chapterhouse"), "{err}");
         assert!(dir.path().join("precious.txt").exists());
+        Ok(())
     }
 
     #[test]
-    fn unsafe_paths_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = FolderOutput::begin(&dir.path().join("out"), false).unwrap();
+    fn unsafe_paths_are_refused() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let out = FolderOutput::begin(&dir.path().join("out"), false)?;
         assert!(out.put("../escape.html", b"x").is_err());
         assert!(out.put("/etc/x", b"x").is_err());
+        Ok(())
     }
 }

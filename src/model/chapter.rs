@@ -346,7 +346,7 @@ cancelled = [2026-12-08]
 "#;
 
     fn slug() -> ChapterSlug {
-        ChapterSlug::parse("london").unwrap()
+        ChapterSlug::parse("london").expect("a valid slug")
     }
 
     #[test]
@@ -405,7 +405,8 @@ cancelled = [2026-12-08]
         let text = LONDON
             .replace("week = 2", "week = -1")
             .replace("cancelled = [2026-12-08]", "");
-        let chapter = parse(slug(), "c.toml", &text, &LanguageTag::default()).unwrap();
+        let chapter =
+            parse(slug(), "c.toml", &text, &LanguageTag::default()).expect("a valid chapter");
         let m = chapter.data.meetings[0].get_ref();
         assert!(occurs_on(m, jiff::civil::date(2026, 3, 31)));
         assert!(!occurs_on(m, jiff::civil::date(2026, 3, 24)));

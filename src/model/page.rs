@@ -135,10 +135,10 @@ mod tests {
     #[test]
     fn splits_front_matter_and_body() {
         let text = "+++\r\ntitle = \"A\"\r\n+++\r\nBody\r\n";
-        let split = split_front_matter("a.md", text).unwrap();
+        let split = split_front_matter("a.md", text).expect("front matter splits");
         assert_eq!(split.front_matter, "title = \"A\"\r\n");
         assert_eq!(split.body, "Body\r\n");
-        let page = parse("content/a.md", text, Scope::Organisation).unwrap();
+        let page = parse("content/a.md", text, Scope::Organisation).expect("the page parses");
         assert_eq!(page.front.title, "A");
     }
 
@@ -146,14 +146,14 @@ mod tests {
     fn unclosed_front_matter_is_an_error() {
         let err = split_front_matter("a.md", "+++\ntitle = \"A\"\nBody\n").unwrap_err();
         assert!(err.message.contains("never closed"));
-        assert!(err.hint.unwrap().contains("`+++`"));
+        assert!(err.hint.expect("a hint").contains("`+++`"));
     }
 
     #[test]
     fn unknown_key_is_located_in_the_file() {
         let text = "+++\ntitle = \"A\"\ntittle = \"B\"\n+++\n";
         let err = parse("content/a.md", text, Scope::Organisation).unwrap_err();
-        assert_eq!(err.location.as_ref().unwrap().line, 3);
+        assert_eq!(err.location.as_ref().expect("a location").line, 3);
         assert_eq!(err.hint.as_deref(), Some("did you mean `title`?"));
     }
 
