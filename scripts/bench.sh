@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000 100000)
 work="${BENCH_DIR:-$(mktemp -d)}"
+# Reproducible builds: "now" is fixed, so an unchanged site is recognised as unchanged.
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1795000000}"
 cargo build --release --quiet
 cargo build --release --quiet --example gen_corpus
 bin="$PWD/target/release/chapterhouse"
@@ -57,7 +59,10 @@ for pages in "${sizes[@]}"; do
   built=$(grep -o 'Built [0-9]* pages' "$work/out.log" | grep -o '[0-9]*')
   printf 'chapterhouse cold : %6.2f s  %8.0f pages/s  %5s MB peak RSS  (%s pages)\n' "$cold" "$(echo "$built / $cold" | bc -l)" "$cold_rss" "$built"
   read -r warm warm_rss < <(measure warm "$bin" build -r "$corpus")
-  printf 'chapterhouse warm : %6.2f s  %8.0f pages/s  %5s MB peak RSS\n' "$warm" "$(echo "$built / $warm" | bc -l)" "$warm_rss"
+  printf 'chapterhouse warm : %6.2f s  (nothing changed)  %5s MB peak RSS\n' "$warm" "$warm_rss"
+  printf '\nEdited.\n' >>"$corpus/content/chapters/chapter-0000/page-0000.md"
+  read -r edit edit_rss < <(measure edit "$bin" build -r "$corpus")
+  printf 'chapterhouse edit : %6.2f s  (one page changed, full render, unchanged files hard-linked)\n' "$edit"
   rm -rf "$work/copy"
   read -r copy _ < <(measure copy cp -r "$corpus/public" "$work/copy")
   rm -rf "$work/copy"

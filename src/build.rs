@@ -30,6 +30,8 @@ pub struct BuildSummary {
     pub stats: RenderStats,
     pub warnings: Diagnostics,
     pub elapsed: Duration,
+    /// Nothing had changed since the last build, so nothing was rendered or written.
+    pub unchanged: bool,
 }
 
 /// Builds the site at `options.root` into `options.output_dir`, atomically.
@@ -39,6 +41,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let output_dir = resolve_output(&options.root, &options.output_dir);
     crate::output::refuse_dangerous_target(&options.root, &output_dir)?;
     let mut warnings = Diagnostics::new();
+    // Same inputs, same options, same binary, output intact: there is nothing to do.
+    let fingerprint = sources.fingerprint(&format!("{:?}", options.plan));
+    if let Some((pages, files)) = crate::output::up_to_date(&output_dir, &fingerprint) {
+        return Ok(BuildSummary {
+            stats: RenderStats { pages, files },
+            warnings,
+            elapsed: started.elapsed(),
+            unchanged: true,
+        });
+    }
     // The loaded site holds every text it needs; the raw files are not kept while rendering.
     let loaded = load::load(&sources);
     drop(sources);
@@ -46,6 +58,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         let output = FolderOutput::begin(&output_dir, options.force).map_err(Diagnostics::from)?;
         let outcome = renderer.render_all(&output)?;
         refuse_broken_links(renderer, &outcome)?;
+        output.record_input(format!(
+            "{fingerprint} {} {}",
+            outcome.stats.pages, outcome.stats.files
+        ));
         output.commit().map_err(Diagnostics::from)?;
         Ok(outcome.stats)
     })?;
@@ -53,6 +69,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         stats,
         warnings,
         elapsed: started.elapsed(),
+        unchanged: false,
     })
 }
 

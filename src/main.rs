@@ -181,6 +181,15 @@ fn main() -> ExitCode {
             match build::build(&options) {
                 Ok(summary) => {
                     report(&summary.warnings);
+                    if summary.unchanged {
+                        println!(
+                            "Up to date: {} pages ({} files) unchanged since the last build, checked in {} ms",
+                            summary.stats.pages,
+                            summary.stats.files,
+                            summary.elapsed.as_millis()
+                        );
+                        return ExitCode::SUCCESS;
+                    }
                     println!(
                         "Built {} pages ({} files) in {} ms",
                         summary.stats.pages,

@@ -77,6 +77,28 @@ impl SourceTree {
         }
     }
 
+    /// A fingerprint of every file, with `extra` (the build options) and the running binary,
+    /// so an unchanged site can be recognised without rendering it.
+    pub fn fingerprint(&self, extra: &str) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        env!("CARGO_PKG_VERSION").hash(&mut hasher);
+        if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+            meta.len().hash(&mut hasher);
+            meta.modified().ok().hash(&mut hasher);
+        }
+        extra.hash(&mut hasher);
+        for (path, file) in &self.texts {
+            path.hash(&mut hasher);
+            file.text.hash(&mut hasher);
+        }
+        for (path, bytes) in &self.assets {
+            path.hash(&mut hasher);
+            bytes.hash(&mut hasher);
+        }
+        format!("{:016x}", hasher.finish())
+    }
+
     pub fn remove(&mut self, path: &str) {
         self.texts.remove(path);
         self.assets.remove(path);

@@ -242,3 +242,51 @@ fn init_creates_a_site_that_builds_and_new_scaffolds_files() {
         .code(1)
         .stderr(predicate::str::contains("not empty"));
 }
+
+#[test]
+fn an_unchanged_site_is_recognised_and_a_change_rebuilds() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&common::fixture("small"), site.path());
+    let build = || {
+        let mut cmd = chapterhouse();
+        cmd.env("SOURCE_DATE_EPOCH", "1795000000")
+            .arg("build")
+            .arg("-r")
+            .arg(site.path());
+        cmd
+    };
+    build()
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("Built 13 pages"));
+    build()
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Up to date: 13 pages (28 files) unchanged",
+        ));
+    let about = site.path().join("content/about.md");
+    fs::write(
+        &about,
+        fs::read_to_string(&about)
+            .unwrap()
+            .replace("Founded in 1990", "Founded in 1991"),
+    )
+    .unwrap();
+    build()
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("Built 13 pages"));
+    assert!(
+        fs::read_to_string(site.path().join("public/about/index.html"))
+            .unwrap()
+            .contains("Founded in 1991")
+    );
+    // A damaged output is rebuilt, not trusted.
+    fs::remove_file(site.path().join("public/about/index.html")).unwrap();
+    build()
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("Built 13 pages"));
+    assert!(site.path().join("public/about/index.html").is_file());
+}
