@@ -81,5 +81,6 @@ echo
 tiny="$work/tiny"
 rm -rf "$tiny"; "$bin" init "$tiny" >/dev/null
 "$bin" build -r "$tiny" >/dev/null
+rm -rf "$tiny/public" "$tiny"/.public.chapterhouse-*
 read -r t _ < <(measure tiny "$bin" build -r "$tiny")
 printf 'tiny site (init)  : %6.3f s\n' "$t"
