@@ -67,6 +67,9 @@ pub struct Renderer<'a> {
     /// Main navigation per primary language.
     nav: std::collections::BTreeMap<String, Vec<Link>>,
     legal: Vec<(&'static str, String)>,
+    /// (language, template) → the translations that template uses.
+    strings_used:
+        std::collections::HashMap<(String, String), std::collections::BTreeMap<String, String>>,
     /// Parse pages with a full HTML parser for link checks (`check`), not the fast scanner.
     pub thorough_links: bool,
     /// Consent banner and blocked scripts; `None` when only necessary cookies exist.
@@ -100,6 +103,7 @@ impl<'a> Renderer<'a> {
                 shared: Shared::new(site, plan),
                 consent: legal::consent_view(site, plan),
                 thorough_links: false,
+                strings_used: translation_subsets(site, plan),
                 nav,
                 legal: ["privacy", "cookies", "data-processing", "ethics", "oath"]
                     .into_iter()
@@ -339,6 +343,15 @@ impl<'a> Renderer<'a> {
                 unreachable!("handled above")
             }
         };
+        // Only the translations this template (and what it extends) uses: the full table
+        // would be copied into every page's context.
+        match self
+            .strings_used
+            .get(&(route.language.primary().to_string(), template.clone()))
+        {
+            Some(subset) => context.insert("t", subset),
+            None => context.insert("t", self.strings(route)),
+        }
         self.tera
             .render(&template, &context)
             .map(String::into_bytes)
@@ -357,7 +370,6 @@ impl<'a> Renderer<'a> {
         context.insert("site_description", &site.config.description);
         context.insert("root", self.plan.root.path());
         context.insert("lang", route.language.as_str());
-        context.insert("t", t);
         context.insert("current_href", &self.plan.href(&route.url));
         context.insert("canonical", &self.plan.root.absolute(&route.url));
         context.insert(
@@ -531,6 +543,102 @@ impl<'a> Renderer<'a> {
         };
         markdown::render(text, &links, self.site.config.build.raw_html, locate)
     }
+}
+
+/// For each language and template, the translation keys the template can reach (its own
+/// `t.key` uses and those of templates it extends, includes or imports). A template that uses
+/// `t` in a way this scan cannot follow gets the whole table (it is left out of the map).
+fn translation_subsets(
+    site: &Site,
+    plan: &Plan,
+) -> std::collections::HashMap<(String, String), std::collections::BTreeMap<String, String>> {
+    use std::collections::{BTreeSet, HashMap};
+    let templates = &site.theme.templates;
+    let direct: HashMap<&str, Option<(BTreeSet<String>, Vec<String>)>> = templates
+        .iter()
+        .map(|(name, template)| (name.as_str(), scan_template(&template.text)))
+        .collect();
+    let mut languages: Vec<String> = plan
+        .routes
+        .iter()
+        .map(|r| r.language.primary().to_string())
+        .collect();
+    languages.sort();
+    languages.dedup();
+    let mut subsets = HashMap::new();
+    for name in templates.keys() {
+        let mut keys = BTreeSet::new();
+        let mut stack = vec![name.clone()];
+        let mut seen = BTreeSet::new();
+        let mut complete = true;
+        while let Some(current) = stack.pop() {
+            if !seen.insert(current.clone()) {
+                continue;
+            }
+            match direct.get(current.as_str()) {
+                Some(Some((own, parents))) => {
+                    keys.extend(own.iter().cloned());
+                    stack.extend(parents.iter().cloned());
+                }
+                _ => complete = false,
+            }
+        }
+        if !complete {
+            continue;
+        }
+        for language in &languages {
+            let all = site.theme.strings(language);
+            let subset = all.into_iter().filter(|(k, _)| keys.contains(k)).collect();
+            subsets.insert((language.clone(), name.clone()), subset);
+        }
+    }
+    subsets
+}
+
+/// The `t.key` names a template uses and the templates it pulls in; `None` when `t` is used
+/// in another way (indexed, passed on, assigned).
+fn scan_template(text: &str) -> Option<(std::collections::BTreeSet<String>, Vec<String>)> {
+    let mut keys = std::collections::BTreeSet::new();
+    let bytes = text.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    for (at, _) in text.match_indices('t') {
+        let before = if at == 0 { b' ' } else { bytes[at - 1] };
+        let after = bytes.get(at + 1).copied().unwrap_or(b' ');
+        if is_ident(before) || before == b'.' || is_ident(after) {
+            continue;
+        }
+        // A standalone `t`: only `t.key` is understood.
+        if after != b'.' {
+            let inside =
+                |open: &str, close: &str| match (text[..at].rfind(open), text[..at].rfind(close)) {
+                    (Some(o), Some(c)) => o > c,
+                    (Some(_), None) => true,
+                    _ => false,
+                };
+            if inside("{{", "}}") || inside("{%", "%}") {
+                return None;
+            }
+            continue;
+        }
+        let key: String = text[at + 2..]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .map(char::from)
+            .collect();
+        if !key.is_empty() {
+            keys.insert(key);
+        }
+    }
+    let mut parents = Vec::new();
+    for tag in ["extends", "include", "import"] {
+        for (at, _) in text.match_indices(&format!("{{% {tag} \"")) {
+            let rest = &text[at + tag.len() + 5..];
+            if let Some(end) = rest.find('"') {
+                parents.push(rest[..end].to_string());
+            }
+        }
+    }
+    Some((keys, parents))
 }
 
 /// Parses all templates once; errors name the template file and line.
@@ -713,5 +821,25 @@ impl Progress {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scan_template;
+
+    #[test]
+    fn template_scan_finds_keys_and_parents() {
+        let (keys, parents) = scan_template("{% extends \"base.html\" %}{{ t.home }} {% if x %}{{ t.notices_feed }}{% endif %} at.x").expect("understood");
+        assert_eq!(
+            keys.into_iter().collect::<Vec<_>>(),
+            ["home", "notices_feed"]
+        );
+        assert_eq!(parents, ["base.html"]);
+        assert!(
+            scan_template("{{ t[\"home\"] }}").is_none(),
+            "indexing falls back to the whole table"
+        );
+        assert!(scan_template("{% set s = t %}").is_none());
     }
 }
