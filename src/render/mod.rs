@@ -545,6 +545,9 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// The translation keys a template uses and the templates it pulls in.
+type TemplateScan = Option<(std::collections::BTreeSet<String>, Vec<String>)>;
+
 /// For each language and template, the translation keys the template can reach (its own
 /// `t.key` uses and those of templates it extends, includes or imports). A template that uses
 /// `t` in a way this scan cannot follow gets the whole table (it is left out of the map).
@@ -554,7 +557,7 @@ fn translation_subsets(
 ) -> std::collections::HashMap<(String, String), std::collections::BTreeMap<String, String>> {
     use std::collections::{BTreeSet, HashMap};
     let templates = &site.theme.templates;
-    let direct: HashMap<&str, Option<(BTreeSet<String>, Vec<String>)>> = templates
+    let direct: HashMap<&str, TemplateScan> = templates
         .iter()
         .map(|(name, template)| (name.as_str(), scan_template(&template.text)))
         .collect();
@@ -597,7 +600,7 @@ fn translation_subsets(
 
 /// The `t.key` names a template uses and the templates it pulls in; `None` when `t` is used
 /// in another way (indexed, passed on, assigned).
-fn scan_template(text: &str) -> Option<(std::collections::BTreeSet<String>, Vec<String>)> {
+fn scan_template(text: &str) -> TemplateScan {
     let mut keys = std::collections::BTreeSet::new();
     let bytes = text.as_bytes();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
