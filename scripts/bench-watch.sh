@@ -13,6 +13,8 @@ cargo build --release --quiet
 cargo build --release --quiet --example gen_corpus
 rm -rf "$work"
 target/release/examples/gen_corpus --chapters "$chapters" --pages 50 "$work" >/dev/null
+mkdir -p "$work/themes/default/templates"
+cp themes/default/templates/base.html "$work/themes/default/templates/base.html"
 cold=$( { /usr/bin/time -f "%e" target/release/chapterhouse build -r "$work" -o "$work/cold" >/dev/null; } 2>&1 )
 log="$work.log"
 target/release/chapterhouse watch -r "$work" -o "$work/public" >"$log" 2>&1 &
@@ -35,9 +37,7 @@ done
 edit=$(grep '^Rebuilt' "$log" | tail -5 | sed -E 's/Rebuilt in ([0-9]+) ms.*/\1/' | median)
 mkdir -p "$work/themes/default/templates"
 for i in 1 2 3; do
-  sed "s|</main>|<!-- $i --></main>|" themes/default/templates/page.html >"$work/themes/default/templates/page.html" 2>/dev/null || true
-  cp themes/default/templates/base.html "$work/themes/default/templates/base.html"
-  printf '\n' >>"$work/themes/default/templates/base.html"
+  sed "s|</main>|<!-- edit $i --></main>|" themes/default/templates/base.html >"$work/themes/default/templates/base.html"
   n=$((n + 1)); wait_for $n; sleep 0.3
 done
 template=$(grep '^Rebuilt' "$log" | tail -3 | sed -E 's/Rebuilt in ([0-9]+) ms.*/\1/' | median)

@@ -145,6 +145,49 @@ fn refuse_broken_links(
     Err(diagnostics)
 }
 
+/// A loaded and planned site, kept by `watch` between rebuilds.
+pub struct Prepared {
+    pub site: crate::model::Site,
+    pub plan: crate::plan::Plan,
+}
+
+/// Loads and plans; warnings go to `warnings`.
+pub fn prepare(
+    sources: &SourceTree,
+    options: &PlanOptions,
+    warnings: &mut Diagnostics,
+) -> Result<Prepared, Diagnostics> {
+    let (site, mut diagnostics) = load::load(sources);
+    let Some(site) = site else {
+        return Err(diagnostics);
+    };
+    match plan::plan(&site, options) {
+        Ok(plan) => {
+            warnings.extend(diagnostics);
+            Ok(Prepared { site, plan })
+        }
+        Err(problems) => {
+            diagnostics.extend(problems);
+            Err(diagnostics)
+        }
+    }
+}
+
+/// Every output path → bytes, and each page's links.
+pub type Rendered = (
+    BTreeMap<String, Vec<u8>>,
+    BTreeMap<String, crate::check::links::CheckedPage>,
+);
+
+/// Renders a prepared site in memory, refusing broken links: the files and each page's links.
+pub fn render_prepared(prepared: &Prepared) -> Result<Rendered, Diagnostics> {
+    let renderer = Renderer::new(&prepared.site, &prepared.plan)?;
+    let output = MemoryOutput::default();
+    let outcome = renderer.render_all(&output)?;
+    refuse_broken_links(&renderer, &outcome)?;
+    Ok((output.into_files(), outcome.pages))
+}
+
 /// A relative `--output-dir` is relative to the site root, as in Zola.
 fn resolve_output(root: &Path, output: &Path) -> PathBuf {
     if output.is_absolute() {

@@ -299,6 +299,50 @@ pub fn sync_changed(
     Ok((count, stale.len()))
 }
 
+/// Writes the given files in place if their bytes changed (temporary file, then rename),
+/// leaving every other file alone. Returns how many were written.
+pub fn write_changed(
+    target: &Path,
+    files: &[(String, Vec<u8>)],
+    written: &mut BTreeMap<String, u64>,
+) -> io::Result<usize> {
+    let mut count = 0;
+    for (path, bytes) in files {
+        crate::plan::safe_relative_path(path)
+            .map_err(|m| io::Error::new(io::ErrorKind::InvalidInput, m))?;
+        let hash = content_hash(bytes);
+        if written.get(path) == Some(&hash) {
+            continue;
+        }
+        let full = target.join(path);
+        let temporary = full.with_file_name(format!(
+            ".{}.chapterhouse-tmp",
+            full.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        ));
+        fs::write(&temporary, bytes)?;
+        fs::rename(&temporary, &full)?;
+        written.insert(path.clone(), hash);
+        count += 1;
+    }
+    if count > 0 {
+        // Keep the marker's manifest true to the files, so a later `build` links correctly.
+        let marker = fs::read_to_string(target.join(MARKER)).unwrap_or_default();
+        let mut manifest: BTreeMap<String, (u64, u64)> =
+            parse_manifest(&marker).into_iter().collect();
+        for (path, bytes) in files {
+            manifest.insert(path.clone(), (bytes.len() as u64, content_hash(bytes)));
+        }
+        let mut text = String::from(MARKER_HEADER);
+        for (path, (len, hash)) in &manifest {
+            text.push_str(&format!("{len} {hash:016x} {path}\n"));
+        }
+        fs::write(target.join(MARKER), text)?;
+    }
+    Ok(count)
+}
+
 /// Refuses output folders whose replacement would destroy the sources: the site root, a
 /// folder containing it, or a folder inside one of its source folders. `--force` does not
 /// override this.

@@ -7,7 +7,7 @@ use crate::diagnostics::Diagnostic;
 use crate::toml_data::{self, Date, Embedding};
 
 /// The keys a page may set between its `+++` lines.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,

@@ -138,7 +138,7 @@ fn chapter_view(
         .routes
         .iter()
         .filter_map(|route| match route.kind {
-            RouteKind::Page(i) if route.scope == Scope::Chapter(chapter.slug.clone()) => {
+            RouteKind::Page(i) if matches!(&route.scope, Scope::Chapter(slug) if *slug == chapter.slug) => {
                 let page = &site.pages[i];
                 Some((
                     page.front.weight,

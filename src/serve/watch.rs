@@ -11,12 +11,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+use notify_debouncer_mini::notify::{self, RecursiveMode, Watcher as _};
 
-use crate::build::build_in_memory;
+use crate::build::{Prepared, prepare, render_prepared};
+use crate::check::links::{self, CheckedPage};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::page;
 use crate::output;
 use crate::plan::PlanOptions;
+use crate::plan::RouteKind;
+use crate::render::Renderer;
 use crate::source::{self, SOURCE_FOLDERS, SourceTree};
 
 /// What one rebuild did.
@@ -34,6 +38,8 @@ pub struct Watcher {
     plan: PlanOptions,
     sources: SourceTree,
     written: BTreeMap<String, u64>,
+    /// The last good site, plan and page links, for re-rendering single pages.
+    last: Option<(Prepared, BTreeMap<String, CheckedPage>)>,
 }
 
 impl Watcher {
@@ -59,6 +65,7 @@ impl Watcher {
             plan,
             sources: source::read_tree(root).unwrap_or_default(),
             written: BTreeMap::new(),
+            last: None,
         })
     }
 
@@ -109,16 +116,99 @@ impl Watcher {
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
+        let relative: Vec<String> = changed
+            .iter()
+            .filter_map(|p| p.strip_prefix(&self.root).ok())
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .filter(|p| {
+                SOURCE_FOLDERS
+                    .iter()
+                    .any(|f| p.starts_with(&format!("{f}/")))
+            })
+            .collect();
+        if let Some(result) = self.page_edit(&relative) {
+            return result;
+        }
         self.rebuild()
+    }
+
+    /// The fast path for the most common edit: the text of existing pages changed and their
+    /// front matter did not, so URLs, listings, feeds and the sitemap are unchanged and only
+    /// those pages are re-rendered. `None` when the change is anything else.
+    fn page_edit(&mut self, changed: &[String]) -> Option<Result<Rebuild, Diagnostics>> {
+        let started = Instant::now();
+        let (prepared, pages) = self.last.as_mut()?;
+        if changed.is_empty() {
+            return None;
+        }
+        let mut swaps = Vec::new();
+        for path in changed {
+            if !path.starts_with("content/") || !path.ends_with(".md") {
+                return None;
+            }
+            let index = prepared
+                .site
+                .pages
+                .iter()
+                .position(|p| &p.source_path == path)?;
+            let old = &prepared.site.pages[index];
+            let new = page::parse(path, &self.sources.get(path)?.text, old.scope.clone()).ok()?;
+            let routed = prepared
+                .plan
+                .routes
+                .iter()
+                .any(|r| r.kind == RouteKind::Page(index));
+            if new.front != old.front || new.is_index || !routed {
+                return None;
+            }
+            swaps.push((index, new));
+        }
+        let mut previous_pages = Vec::new();
+        for (index, new) in swaps {
+            previous_pages.push((
+                index,
+                std::mem::replace(&mut prepared.site.pages[index], new),
+            ));
+        }
+        let result = render_pages(prepared, pages, &previous_pages);
+        match result {
+            Ok(files) => {
+                let written = output::write_changed(&self.output_dir, &files, &mut self.written);
+                Some(
+                    written
+                        .map(|written| Rebuild {
+                            written,
+                            removed: 0,
+                            elapsed: started.elapsed(),
+                        })
+                        .map_err(|e| {
+                            Diagnostics::from(
+                                Diagnostic::error(format!("cannot write the output: {e}"))
+                                    .hint("check the output folder's permissions"),
+                            )
+                        }),
+                )
+            }
+            Err(diagnostics) => {
+                // Keep the last good state: the broken page is re-read on the next save.
+                for (index, old) in previous_pages {
+                    prepared.site.pages[index] = old;
+                }
+                Some(Err(diagnostics))
+            }
+        }
     }
 
     /// Renders everything in memory and writes what changed.
     pub fn rebuild(&mut self) -> Result<Rebuild, Diagnostics> {
         let started = Instant::now();
-        let (files, warnings) = build_in_memory(&self.sources, &self.plan)?;
+        let mut warnings = Diagnostics::new();
+        let prepared = prepare(&self.sources, &self.plan, &mut warnings)?;
+        let (files, pages) = render_prepared(&prepared)?;
         if !warnings.is_empty() {
             eprint!("{warnings}");
         }
+        self.last = Some((prepared, pages));
         let (written, removed) = output::sync_changed(&self.output_dir, &files, &mut self.written)
             .map_err(|e| {
                 Diagnostics::from(
@@ -142,30 +232,40 @@ pub fn watch(
 ) -> Result<(), Diagnostic> {
     let first = watcher.rebuild();
     report(&first);
-    let (sender, receiver) = std::sync::mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(80), sender)
+    let (sender, receiver) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let mut notifier = notify::recommended_watcher(sender)
         .map_err(|e| Diagnostic::error(format!("cannot watch files: {e}")))?;
     for folder in SOURCE_FOLDERS {
         let dir = watcher.root.join(folder);
         if dir.is_dir() {
-            debouncer
-                .watcher()
+            notifier
                 .watch(&dir, RecursiveMode::Recursive)
                 .map_err(|e| Diagnostic::error(format!("cannot watch {}: {e}", dir.display())))?;
         }
     }
+    // Reading a file is reported too (an access event); rebuilding reads files, so those
+    // must be ignored or every rebuild would trigger the next.
+    let relevant = |event: &notify::Event| !matches!(event.kind, notify::EventKind::Access(_));
     while !stop.load(Ordering::SeqCst) {
-        let Ok(result) = receiver.recv_timeout(Duration::from_millis(200)) else {
+        let Ok(first) = receiver.recv_timeout(Duration::from_millis(200)) else {
             continue;
         };
-        let mut changed: Vec<PathBuf> = match result {
-            Ok(events) => events.into_iter().map(|e| e.path).collect(),
-            Err(_) => Vec::new(),
-        };
-        // Editors save in bursts (temporary file, rename, chmod): take everything pending.
-        while let Ok(more) = receiver.try_recv() {
-            if let Ok(events) = more {
-                changed.extend(events.into_iter().map(|e| e.path));
+        let mut changed: Vec<PathBuf> = Vec::new();
+        if let Ok(event) = first
+            && relevant(&event)
+        {
+            changed.extend(event.paths);
+        }
+        if changed.is_empty() {
+            continue;
+        }
+        // Editors save in bursts (temporary file, rename, chmod): wait until 80 ms pass
+        // without a new event, then take everything at once.
+        while let Ok(more) = receiver.recv_timeout(Duration::from_millis(80)) {
+            if let Ok(event) = more
+                && relevant(&event)
+            {
+                changed.extend(event.paths);
             }
         }
         changed.sort();
@@ -178,4 +278,59 @@ pub fn watch(
         report(&result);
     }
     Ok(())
+}
+
+/// Re-renders the routes of the changed pages and re-checks every page's links.
+fn render_pages(
+    prepared: &Prepared,
+    pages: &mut BTreeMap<String, CheckedPage>,
+    changed: &[(usize, crate::model::Page)],
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    let renderer = Renderer::new(&prepared.site, &prepared.plan)?;
+    let plan = &prepared.plan;
+    let outputs: std::collections::HashSet<String> =
+        plan.routes.iter().map(|r| r.output.clone()).collect();
+    let root_url = plan.root.absolute("");
+    let context = links::LinkContext {
+        outputs: &outputs,
+        root_path: plan.root.path(),
+        root_url: &root_url,
+        thorough: false,
+    };
+    let mut files = Vec::new();
+    let mut replaced = Vec::new();
+    let mut problems = Diagnostics::new();
+    for (index, _) in changed {
+        for route in plan
+            .routes
+            .iter()
+            .filter(|r| r.kind == RouteKind::Page(*index))
+        {
+            match renderer.render_route(route) {
+                Ok(bytes) => {
+                    let checked =
+                        links::inspect(&bytes, &route.output, &route.url, &route.origin, &context);
+                    replaced.push((
+                        route.output.clone(),
+                        pages.insert(route.output.clone(), checked),
+                    ));
+                    files.push((route.output.clone(), bytes));
+                }
+                Err(d) => problems.extend(d),
+            }
+        }
+    }
+    if !problems.has_errors() {
+        problems.extend(links::verify(pages).problems);
+    }
+    if problems.has_errors() {
+        for (output, old) in replaced {
+            match old {
+                Some(old) => pages.insert(output, old),
+                None => pages.remove(&output),
+            };
+        }
+        return Err(problems);
+    }
+    Ok(files)
 }
