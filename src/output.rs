@@ -249,28 +249,38 @@ pub fn sync_changed(
                 .map(|(path, (_, hash))| (path, hash)),
         );
     }
-    let mut count = 0;
+    // Decide what changed, then write those files in parallel (a template change rewrites
+    // every page).
+    let mut pending = Vec::new();
     for (path, bytes) in files {
         crate::plan::safe_relative_path(path)
             .map_err(|m| io::Error::new(io::ErrorKind::InvalidInput, m))?;
         let hash = content_hash(bytes);
-        let full = target.join(path);
-        if written.get(path) == Some(&hash) && full.is_file() {
-            continue;
+        if written.get(path) != Some(&hash) || !target.join(path).is_file() {
+            pending.push((path, bytes, hash));
         }
-        if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let temporary = full.with_file_name(format!(
-            ".{}.chapterhouse-tmp",
-            full.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        ));
-        fs::write(&temporary, bytes)?;
-        fs::rename(&temporary, &full)?;
+    }
+    {
+        use rayon::prelude::*;
+        pending
+            .par_iter()
+            .try_for_each(|(path, bytes, _)| -> io::Result<()> {
+                let full = target.join(path);
+                if let Some(parent) = full.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                let name = full
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let temporary = full.with_file_name(format!(".{name}.chapterhouse-tmp"));
+                fs::write(&temporary, bytes)?;
+                fs::rename(&temporary, &full)
+            })?;
+    }
+    let count = pending.len();
+    for (path, _, hash) in pending {
         written.insert(path.clone(), hash);
-        count += 1;
     }
     let stale: Vec<String> = written
         .keys()
