@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use chapterhouse::build::{self, BuildOptions};
 use chapterhouse::config::BaseUrl;
-use chapterhouse::diagnostics::{Diagnostic, Diagnostics};
+use chapterhouse::diagnostics::Diagnostics;
 use chapterhouse::model::ChapterSlug;
 use chapterhouse::plan::PlanOptions;
 use chapterhouse::{check, clock, scaffold};
@@ -160,12 +160,9 @@ fn main() -> ExitCode {
             chapter,
             force,
         } => {
-            let now = match clock::resolve(
-                now.as_deref(),
-                std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
-            ) {
+            let now = match now_from(now.as_deref()) {
                 Ok(now) => now,
-                Err(message) => return usage_error(&message),
+                Err(code) => return code,
             };
             let options = BuildOptions {
                 root,
@@ -208,12 +205,9 @@ fn main() -> ExitCode {
             drafts,
             now,
         } => {
-            let now = match clock::resolve(
-                now.as_deref(),
-                std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
-            ) {
+            let now = match now_from(now.as_deref()) {
                 Ok(now) => now,
-                Err(message) => return usage_error(&message),
+                Err(code) => return code,
             };
             let plan = PlanOptions {
                 drafts,
@@ -231,12 +225,9 @@ fn main() -> ExitCode {
             drafts,
             now,
         } => {
-            let now = match clock::resolve(
-                now.as_deref(),
-                std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
-            ) {
+            let now = match now_from(now.as_deref()) {
                 Ok(now) => now,
-                Err(message) => return usage_error(&message),
+                Err(code) => return code,
             };
             let server = match tiny_http::Server::http((interface, port)) {
                 Ok(server) => server,
@@ -272,12 +263,9 @@ fn main() -> ExitCode {
             timeout,
             deny_warnings,
         } => {
-            let now = match clock::resolve(
-                now.as_deref(),
-                std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
-            ) {
+            let now = match now_from(now.as_deref()) {
                 Ok(now) => now,
-                Err(message) => return usage_error(&message),
+                Err(code) => return code,
             };
             let sources = match chapterhouse::source::read_tree(&root) {
                 Ok(sources) => sources,
@@ -317,12 +305,9 @@ fn main() -> ExitCode {
             let result = match what {
                 NewCommand::Chapter { slug } => scaffold::new_chapter(&root, &slug),
                 NewCommand::Notice { title, chapter } => {
-                    let today = match clock::resolve(
-                        None,
-                        std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
-                    ) {
+                    let today = match now_from(None) {
                         Ok(now) => now.to_zoned(jiff::tz::TimeZone::UTC).date(),
-                        Err(message) => return usage_error(&message),
+                        Err(code) => return code,
                     };
                     scaffold::new_notice(&root, &title, chapter.as_deref(), today).map(|p| vec![p])
                 }
@@ -403,8 +388,13 @@ fn failed(diagnostics: Diagnostics) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// "Now": `--now`, else `SOURCE_DATE_EPOCH`, else the clock; a bad value is a usage error.
+fn now_from(flag: Option<&str>) -> Result<jiff::Timestamp, ExitCode> {
+    clock::resolve(flag, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())
+        .map_err(|message| usage_error(&message))
+}
+
 fn usage_error(message: &str) -> ExitCode {
     eprintln!("error: {message}");
-    let _ = Diagnostic::error(message);
     ExitCode::from(2)
 }
