@@ -77,6 +77,26 @@ fn offset(o: jiff::tz::Offset) -> String {
     format!("{sign}{:02}{:02}", s / 3600, (s % 3600) / 60)
 }
 
+/// One STANDARD or DAYLIGHT component: the offset `to` applies from instant `at`.
+struct Observance<'a> {
+    dst: bool,
+    at: jiff::Timestamp,
+    from: jiff::tz::Offset,
+    to: jiff::tz::Offset,
+    name: &'a str,
+}
+
+fn observance(w: &mut Writer, o: &Observance<'_>) {
+    let kind = if o.dst { "DAYLIGHT" } else { "STANDARD" };
+    w.line(&format!("BEGIN:{kind}"));
+    // DTSTART is the local time of the change in the offset in force before it.
+    w.line(&format!("DTSTART:{}", local(o.from.to_datetime(o.at))));
+    w.line(&format!("TZOFFSETFROM:{}", offset(o.from)));
+    w.line(&format!("TZOFFSETTO:{}", offset(o.to)));
+    w.line(&format!("TZNAME:{}", escape_text(o.name)));
+    w.line(&format!("END:{kind}"));
+}
+
 /// A VTIMEZONE with every transition of `tz` from `from_year` to `to_year`.
 fn vtimezone(w: &mut Writer, name: &str, tz: &TimeZone, from_year: i16, to_year: i16) {
     w.line("BEGIN:VTIMEZONE");
@@ -92,43 +112,26 @@ fn vtimezone(w: &mut Writer, name: &str, tz: &TimeZone, from_year: i16, to_year:
     let mut before = tz.to_offset_info(start);
     // The first observance covers everything from the start of the range until the first
     // transition, so events before it resolve to the right offset.
-    let kind = if before.dst().is_dst() {
-        "DAYLIGHT"
-    } else {
-        "STANDARD"
+    let first = Observance {
+        dst: before.dst().is_dst(),
+        at: start,
+        from: before.offset(),
+        to: before.offset(),
+        name: before.abbreviation(),
     };
-    w.line(&format!("BEGIN:{kind}"));
-    w.line(&format!(
-        "DTSTART:{}",
-        local(before.offset().to_datetime(start))
-    ));
-    w.line(&format!("TZOFFSETFROM:{}", offset(before.offset())));
-    w.line(&format!("TZOFFSETTO:{}", offset(before.offset())));
-    w.line(&format!("TZNAME:{}", escape_text(before.abbreviation())));
-    w.line(&format!("END:{kind}"));
+    observance(w, &first);
     for transition in tz.following(start) {
         if transition.timestamp() > end {
             break;
         }
-        let from = before.offset();
-        let kind = if transition.dst().is_dst() {
-            "DAYLIGHT"
-        } else {
-            "STANDARD"
+        let next = Observance {
+            dst: transition.dst().is_dst(),
+            at: transition.timestamp(),
+            from: before.offset(),
+            to: transition.offset(),
+            name: transition.abbreviation(),
         };
-        w.line(&format!("BEGIN:{kind}"));
-        // DTSTART is the local time of the transition in the offset in force before it.
-        w.line(&format!(
-            "DTSTART:{}",
-            local(from.to_datetime(transition.timestamp()))
-        ));
-        w.line(&format!("TZOFFSETFROM:{}", offset(from)));
-        w.line(&format!("TZOFFSETTO:{}", offset(transition.offset())));
-        w.line(&format!(
-            "TZNAME:{}",
-            escape_text(transition.abbreviation())
-        ));
-        w.line(&format!("END:{kind}"));
+        observance(w, &next);
         before = tz.to_offset_info(transition.timestamp());
     }
     w.line("END:VTIMEZONE");
