@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostics;
 use crate::load;
 use crate::output::{FolderOutput, MemoryOutput};
 use crate::plan::{self, PlanOptions};
-use crate::render::{RenderStats, Renderer};
+use crate::render::{RenderState, RenderStats, Renderer};
 use crate::source::{self, SourceTree};
 
 /// `chapterhouse build` options.
@@ -173,19 +173,27 @@ pub fn prepare(
     }
 }
 
-/// Every output path → bytes, and each page's links.
-pub type Rendered = (
-    BTreeMap<String, Vec<u8>>,
-    BTreeMap<String, crate::check::links::CheckedPage>,
-);
+/// A prepared site rendered in memory.
+pub struct Rendered {
+    /// Every output path → bytes.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Each page's links.
+    pub pages: BTreeMap<String, crate::check::links::CheckedPage>,
+    /// Templates and shared context, for re-rendering single pages later.
+    pub state: RenderState,
+}
 
-/// Renders a prepared site in memory, refusing broken links: the files and each page's links.
+/// Renders a prepared site in memory, refusing broken links.
 pub fn render_prepared(prepared: &Prepared) -> Result<Rendered, Diagnostics> {
     let renderer = Renderer::new(&prepared.site, &prepared.plan)?;
     let output = MemoryOutput::default();
     let outcome = renderer.render_all(&output)?;
     refuse_broken_links(&renderer, &outcome)?;
-    Ok((output.into_files(), outcome.pages))
+    Ok(Rendered {
+        files: output.into_files(),
+        pages: outcome.pages,
+        state: renderer.into_state(),
+    })
 }
 
 /// A relative `--output-dir` is relative to the site root, as in Zola.

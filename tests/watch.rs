@@ -156,6 +156,23 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
         get(&format!("{url}about/")).2.contains("Founded in 1992")
     });
 
+    // A page edit that removes a heading another page links to fails the rebuild (only
+    // the edited page is re-rendered, but links into it are re-checked) and keeps the output.
+    let saved = fs::read_to_string(&about).unwrap();
+    fs::write(&about, saved.replace("## History", "## Origins")).unwrap();
+    eventually("the broken fragment link", || {
+        let (status, _, body) = get(&format!("{url}about/"));
+        status == 500 && body.contains("content/_index.md") && body.contains("history")
+    });
+    assert!(
+        fs::read_to_string(output.join("about/index.html"))
+            .unwrap()
+            .contains("id=\"history\""),
+        "last good output kept"
+    );
+    fs::write(&about, &saved).unwrap();
+    eventually("the fixed link", || get(&format!("{url}about/")).0 == 200);
+
     // A new page appears; a deleted one disappears from the output.
     fs::write(
         site.join("content/extra.md"),
@@ -166,6 +183,17 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
     fs::remove_file(site.join("content/extra.md")).unwrap();
     eventually("the deleted page", || get(&format!("{url}extra/")).0 == 404);
     assert!(!output.join("extra/index.html").exists());
+
+    // A source folder made after the start is picked up, and then watched.
+    fs::create_dir(site.join("static")).unwrap();
+    fs::write(site.join("static/first.txt"), "first file").unwrap();
+    eventually("the new static folder", || {
+        get(&format!("{url}first.txt")).2 == "first file"
+    });
+    fs::write(site.join("static/second.txt"), "second file").unwrap();
+    eventually("a file in the new folder", || {
+        get(&format!("{url}second.txt")).2 == "second file"
+    });
 
     // A broken edit keeps the last good output and shows the error in the browser.
     let site_toml = site.join("data/site.toml");

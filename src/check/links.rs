@@ -179,24 +179,11 @@ pub struct LinkReport {
 
 /// Resolves what was pending (fragments on other pages) and gathers every finding.
 pub fn verify(pages: &BTreeMap<String, CheckedPage>) -> LinkReport {
-    let mut report = LinkReport::default();
-    let mut seen = BTreeSet::new();
-    for (output, page) in pages {
-        let mut problems = page.problems.clone();
-        for (href, target, fragment) in &page.pending {
-            if let Some(target_page) = pages.get(target)
-                && let Some(problem) = check_fragment(fragment, &target_page.ids, output, href)
-            {
-                problems.push(problem);
-            }
-        }
-        for (message, hint) in problems {
-            if seen.insert((page.origin.clone(), message.clone())) {
-                report
-                    .problems
-                    .push(Diagnostic::error(message).in_file(&page.origin).hint(hint));
-            }
-        }
+    let mut report = LinkReport {
+        problems: gather(pages, None),
+        ..LinkReport::default()
+    };
+    for page in pages.values() {
         for url in &page.external {
             report
                 .external
@@ -206,6 +193,49 @@ pub fn verify(pages: &BTreeMap<String, CheckedPage>) -> LinkReport {
         }
     }
     report
+}
+
+/// The internal-link problems after the `changed` pages were re-inspected, when all other
+/// pages were found clean before: the changed pages' own links, and fragment links from any
+/// page into a changed page (an edit can remove a heading others point to).
+pub fn verify_changed(
+    pages: &BTreeMap<String, CheckedPage>,
+    changed: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    gather(pages, Some(changed))
+}
+
+/// The problems of every page, or with `changed`, those of the changed pages and of fragment
+/// links into them; each (file, message) once.
+fn gather(
+    pages: &BTreeMap<String, CheckedPage>,
+    changed: Option<&BTreeSet<String>>,
+) -> Vec<Diagnostic> {
+    let is_changed = |output: &str| changed.is_none_or(|c| c.contains(output));
+    let mut found = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (output, page) in pages {
+        let whole = is_changed(output);
+        let mut problems = if whole {
+            page.problems.clone()
+        } else {
+            Vec::new()
+        };
+        for (href, target, fragment) in &page.pending {
+            if (whole || is_changed(target))
+                && let Some(target_page) = pages.get(target)
+                && let Some(problem) = check_fragment(fragment, &target_page.ids, output, href)
+            {
+                problems.push(problem);
+            }
+        }
+        for (message, hint) in problems {
+            if seen.insert((page.origin.clone(), message.clone())) {
+                found.push(Diagnostic::error(message).in_file(&page.origin).hint(hint));
+            }
+        }
+    }
+    found
 }
 
 type Problem = Option<(String, String)>;

@@ -58,10 +58,10 @@ pub struct RenderOutcome {
     pub pages: std::collections::BTreeMap<String, CheckedPage>,
 }
 
-/// Parsed templates and the context shared by all routes of one build.
-pub struct Renderer<'a> {
-    site: &'a Site,
-    plan: &'a Plan,
+/// What rendering keeps between builds whose theme, data and list of pages are unchanged:
+/// the parsed templates and the context shared by all routes. `watch` keeps it so that a
+/// page edit re-renders one page without re-parsing the theme or rebuilding chapter views.
+pub struct RenderState {
     tera: Tera,
     shared: Shared,
     /// Main navigation per primary language.
@@ -70,15 +70,13 @@ pub struct Renderer<'a> {
     /// (language, template) → the translations that template uses.
     strings_used:
         std::collections::HashMap<(String, String), std::collections::BTreeMap<String, String>>,
-    /// Parse pages with a full HTML parser for link checks (`check`), not the fast scanner.
-    pub thorough_links: bool,
     /// Consent banner and blocked scripts; `None` when only necessary cookies exist.
     consent: Option<legal::ConsentView>,
 }
 
-impl<'a> Renderer<'a> {
-    /// Parses the theme's templates once and prepares shared context.
-    pub fn new(site: &'a Site, plan: &'a Plan) -> Result<Self, Diagnostics> {
+impl RenderState {
+    /// Parses the theme's templates once and prepares the shared context.
+    pub fn new(site: &Site, plan: &Plan) -> Result<Self, Diagnostics> {
         let mut diagnostics = Diagnostics::new();
         let tera = parse_templates(site)
             .map_err(|d| diagnostics.extend(d))
@@ -96,13 +94,10 @@ impl<'a> Renderer<'a> {
             .map_err(|d| diagnostics.extend(d))
             .ok();
         match (tera, nav) {
-            (Some(tera), Some(nav)) if !diagnostics.has_errors() => Ok(Renderer {
-                site,
-                plan,
+            (Some(tera), Some(nav)) if !diagnostics.has_errors() => Ok(RenderState {
                 tera,
                 shared: Shared::new(site, plan),
                 consent: legal::consent_view(site, plan),
-                thorough_links: false,
                 strings_used: translation_subsets(site, plan),
                 nav,
                 legal: ["privacy", "cookies", "data-processing", "ethics", "oath"]
@@ -112,6 +107,38 @@ impl<'a> Renderer<'a> {
             }),
             _ => Err(diagnostics),
         }
+    }
+}
+
+/// Renders routes of one planned site, with a [`RenderState`] made for it.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    plan: &'a Plan,
+    state: RenderState,
+    /// Parse pages with a full HTML parser for link checks (`check`), not the fast scanner.
+    pub thorough_links: bool,
+}
+
+impl<'a> Renderer<'a> {
+    /// Parses the theme's templates once and prepares shared context.
+    pub fn new(site: &'a Site, plan: &'a Plan) -> Result<Self, Diagnostics> {
+        Ok(Self::with_state(site, plan, RenderState::new(site, plan)?))
+    }
+
+    /// A renderer reusing `state`, which must have been made for this site and plan or for
+    /// one differing only in the bodies of pages.
+    pub fn with_state(site: &'a Site, plan: &'a Plan, state: RenderState) -> Self {
+        Renderer {
+            site,
+            plan,
+            state,
+            thorough_links: false,
+        }
+    }
+
+    /// Gives the state back, for [`Renderer::with_state`].
+    pub fn into_state(self) -> RenderState {
+        self.state
     }
 
     /// Renders every route in parallel into `sink`; returns all problems found.
@@ -207,7 +234,7 @@ impl<'a> Renderer<'a> {
             RouteKind::Home { intro } => {
                 context.insert("page_title", &site.config.title);
                 context.insert("intro", &self.markdown_of(*intro)?);
-                context.insert("regions", &self.shared.regions);
+                context.insert("regions", &self.state.shared.regions);
                 context.insert(
                     "notices",
                     &notices::for_home(site, self.plan, self.strings(route)),
@@ -216,7 +243,7 @@ impl<'a> Renderer<'a> {
             }
             RouteKind::ChapterDirectory => {
                 context.insert("page_title", &self.strings(route)["chapters"]);
-                context.insert("regions", &self.shared.regions);
+                context.insert("regions", &self.state.shared.regions);
                 "chapters.html".to_string()
             }
             RouteKind::ChapterHome { chapter, intro } => {
@@ -255,8 +282,9 @@ impl<'a> Renderer<'a> {
                 context.insert("date_iso", &page.front.date.map(|d| d.0.to_string()));
                 context.insert("content", &self.markdown_of(Some(*i))?);
                 match &page.front.template {
-                    Some(name) if !self.tera.get_template_names().any(|n| n == name) => {
+                    Some(name) if !self.state.tera.get_template_names().any(|n| n == name) => {
                         let names: Vec<&str> = self
+                            .state
                             .tera
                             .get_template_names()
                             .filter(|n| !n.starts_with("__"))
@@ -346,20 +374,22 @@ impl<'a> Renderer<'a> {
         // Only the translations this template (and what it extends) uses: the full table
         // would be copied into every page's context.
         match self
+            .state
             .strings_used
             .get(&(route.language.primary().to_string(), template.clone()))
         {
             Some(subset) => context.insert("t", subset),
             None => context.insert("t", self.strings(route)),
         }
-        self.tera
+        self.state
+            .tera
             .render(&template, &context)
             .map(String::into_bytes)
             .map_err(|e| vec![template_error(site, &template, &route.origin, &e)])
     }
 
     fn strings(&self, route: &Route) -> &std::collections::BTreeMap<String, String> {
-        self.shared.strings(&route.language)
+        self.state.shared.strings(&route.language)
     }
 
     fn base_context(&self, route: &Route) -> Context {
@@ -374,11 +404,13 @@ impl<'a> Renderer<'a> {
         context.insert("canonical", &self.plan.root.absolute(&route.url));
         context.insert(
             "nav",
-            self.nav
+            self.state
+                .nav
                 .get(route.language.primary())
                 .map_or(&[][..], Vec::as_slice),
         );
         let legal: Vec<Link> = self
+            .state
             .legal
             .iter()
             .map(|(key, href)| Link {
@@ -390,11 +422,11 @@ impl<'a> Renderer<'a> {
         context.insert("standalone", &self.plan.standalone.is_some());
         context.insert("organisation_href", &self.plan.organisation_href(""));
         let chapter = match &route.scope {
-            Scope::Chapter(slug) => self.shared.chapters.get(slug),
+            Scope::Chapter(slug) => self.state.shared.chapters.get(slug),
             Scope::Organisation => None,
         };
         context.insert("chapter", &chapter);
-        context.insert("consent", &self.consent);
+        context.insert("consent", &self.state.consent);
         let t = self.strings(route);
         let mut feeds = vec![Link {
             title: t.get("notices_feed").cloned().unwrap_or_default(),

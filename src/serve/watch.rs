@@ -5,7 +5,7 @@
 //! gone), so a one-page edit touches a handful of files. A broken edit prints its errors and
 //! keeps the last good output; the next good save recovers. Nothing here ends the process.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,7 +20,7 @@ use crate::model::page;
 use crate::output;
 use crate::plan::PlanOptions;
 use crate::plan::RouteKind;
-use crate::render::Renderer;
+use crate::render::{RenderState, Renderer};
 use crate::source::{self, SOURCE_FOLDERS, SourceTree};
 
 /// What one rebuild did.
@@ -34,12 +34,22 @@ pub struct Rebuild {
 /// Keeps the sources and the last written output between rebuilds.
 pub struct Watcher {
     root: PathBuf,
-    output_dir: PathBuf,
     plan: PlanOptions,
     sources: SourceTree,
-    written: BTreeMap<String, u64>,
-    /// The last good site, plan and page links, for re-rendering single pages.
-    last: Option<(Prepared, BTreeMap<String, CheckedPage>)>,
+    output: output::LiveOutput,
+    /// The last good build, for re-rendering single pages.
+    last: Option<LastGood>,
+}
+
+/// What the last good rebuild knew, kept so that a page edit re-renders only that page.
+struct LastGood {
+    prepared: Prepared,
+    /// Parsed templates and shared context; taken while a page edit renders.
+    state: Option<RenderState>,
+    /// Output path → that page's links, to re-check links after an edit.
+    pages: BTreeMap<String, CheckedPage>,
+    /// Every output path of the plan, for resolving links.
+    outputs: HashSet<String>,
 }
 
 impl Watcher {
@@ -58,19 +68,18 @@ impl Watcher {
             root.join(output_dir)
         };
         output::refuse_dangerous_target(root, &output_dir)?;
-        output::prepare_incremental(&output_dir).map_err(Diagnostics::from)?;
+        let output = output::LiveOutput::open(&output_dir).map_err(Diagnostics::from)?;
         Ok(Watcher {
             root: root.to_path_buf(),
-            output_dir,
             plan,
             sources: source::read_tree(root).unwrap_or_default(),
-            written: BTreeMap::new(),
+            output,
             last: None,
         })
     }
 
     pub fn output_dir(&self) -> &Path {
-        &self.output_dir
+        self.output.target()
     }
 
     /// Re-reads the changed paths (absolute), then rebuilds.
@@ -81,10 +90,7 @@ impl Watcher {
                 continue;
             };
             let relative = relative.to_string_lossy().replace('\\', "/");
-            if !SOURCE_FOLDERS
-                .iter()
-                .any(|f| relative.starts_with(&format!("{f}/")))
-            {
+            if !is_source(&relative) {
                 continue;
             }
             if path.is_file() {
@@ -120,11 +126,7 @@ impl Watcher {
             .iter()
             .filter_map(|p| p.strip_prefix(&self.root).ok())
             .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .filter(|p| {
-                SOURCE_FOLDERS
-                    .iter()
-                    .any(|f| p.starts_with(&format!("{f}/")))
-            })
+            .filter(|p| is_source(p))
             .collect();
         if let Some(result) = self.page_edit(&relative) {
             return result;
@@ -137,7 +139,8 @@ impl Watcher {
     /// those pages are re-rendered. `None` when the change is anything else.
     fn page_edit(&mut self, changed: &[String]) -> Option<Result<Rebuild, Diagnostics>> {
         let started = Instant::now();
-        let (prepared, pages) = self.last.as_mut()?;
+        let last = self.last.as_mut()?;
+        let prepared = &mut last.prepared;
         if changed.is_empty() {
             return None;
         }
@@ -170,10 +173,10 @@ impl Watcher {
                 std::mem::replace(&mut prepared.site.pages[index], new),
             ));
         }
-        let result = render_pages(prepared, pages, &previous_pages);
+        let result = render_pages(last, &previous_pages);
         match result {
             Ok(files) => {
-                let written = output::write_changed(&self.output_dir, &files, &mut self.written);
+                let written = self.output.update(&files);
                 Some(
                     written
                         .map(|written| Rebuild {
@@ -192,7 +195,7 @@ impl Watcher {
             Err(diagnostics) => {
                 // Keep the last good state: the broken page is re-read on the next save.
                 for (index, old) in previous_pages {
-                    prepared.site.pages[index] = old;
+                    last.prepared.site.pages[index] = old;
                 }
                 Some(Err(diagnostics))
             }
@@ -204,24 +207,43 @@ impl Watcher {
         let started = Instant::now();
         let mut warnings = Diagnostics::new();
         let prepared = prepare(&self.sources, &self.plan, &mut warnings)?;
-        let (files, pages) = render_prepared(&prepared)?;
+        let rendered = render_prepared(&prepared)?;
+        let files = rendered.files;
         if !warnings.is_empty() {
             eprint!("{warnings}");
         }
-        self.last = Some((prepared, pages));
-        let (written, removed) = output::sync_changed(&self.output_dir, &files, &mut self.written)
-            .map_err(|e| {
-                Diagnostics::from(
-                    Diagnostic::error(format!("cannot write the output: {e}"))
-                        .hint("check the output folder's permissions"),
-                )
-            })?;
+        self.last = Some(LastGood {
+            outputs: prepared
+                .plan
+                .routes
+                .iter()
+                .map(|r| r.output.clone())
+                .collect(),
+            prepared,
+            state: Some(rendered.state),
+            pages: rendered.pages,
+        });
+        let (written, removed) = self.output.sync(&files).map_err(|e| {
+            Diagnostics::from(
+                Diagnostic::error(format!("cannot write the output: {e}"))
+                    .hint("check the output folder's permissions"),
+            )
+        })?;
         Ok(Rebuild {
             written,
             removed,
             elapsed: started.elapsed(),
         })
     }
+}
+
+/// Whether a path below the root is a source folder or inside one.
+fn is_source(relative: &str) -> bool {
+    SOURCE_FOLDERS.iter().any(|folder| {
+        relative
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// Watches until `stop` is set, calling `report` after every rebuild attempt.
@@ -235,12 +257,20 @@ pub fn watch(
     let (sender, receiver) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut notifier = notify::recommended_watcher(sender)
         .map_err(|e| Diagnostic::error(format!("cannot watch files: {e}")))?;
+    // The root itself is watched (not recursively) so that a source folder made after the
+    // start, such as a first `static/`, is noticed and then watched too.
+    let watch = |notifier: &mut notify::RecommendedWatcher, dir: &Path, mode| {
+        notifier
+            .watch(dir, mode)
+            .map_err(|e| Diagnostic::error(format!("cannot watch {}: {e}", dir.display())))
+    };
+    watch(&mut notifier, &watcher.root, RecursiveMode::NonRecursive)?;
+    let mut watched = Vec::new();
     for folder in SOURCE_FOLDERS {
         let dir = watcher.root.join(folder);
         if dir.is_dir() {
-            notifier
-                .watch(&dir, RecursiveMode::Recursive)
-                .map_err(|e| Diagnostic::error(format!("cannot watch {}: {e}", dir.display())))?;
+            watch(&mut notifier, &dir, RecursiveMode::Recursive)?;
+            watched.push(dir);
         }
     }
     // Reading a file is reported too (an access event); rebuilding reads files, so those
@@ -270,7 +300,24 @@ pub fn watch(
         }
         changed.sort();
         changed.dedup();
-        changed.retain(|p| !p.starts_with(&watcher.output_dir));
+        changed.retain(|p| {
+            !p.starts_with(watcher.output_dir())
+                && p.strip_prefix(&watcher.root)
+                    .is_ok_and(|r| is_source(&r.to_string_lossy().replace('\\', "/")))
+        });
+        // A source folder made (or deleted and made again) since the start is watched anew.
+        for folder in SOURCE_FOLDERS {
+            let dir = watcher.root.join(folder);
+            if !dir.is_dir() {
+                let _ = notifier.unwatch(&dir);
+                watched.retain(|d| *d != dir);
+            } else if !watched.contains(&dir) {
+                match watch(&mut notifier, &dir, RecursiveMode::Recursive) {
+                    Ok(()) => watched.push(dir),
+                    Err(problem) => eprint!("{}", Diagnostics::from(problem)),
+                }
+            }
+        }
         if changed.is_empty() {
             continue;
         }
@@ -280,19 +327,20 @@ pub fn watch(
     Ok(())
 }
 
-/// Re-renders the routes of the changed pages and re-checks every page's links.
+/// Re-renders the routes of the changed pages and re-checks the links they touch.
 fn render_pages(
-    prepared: &Prepared,
-    pages: &mut BTreeMap<String, CheckedPage>,
+    last: &mut LastGood,
     changed: &[(usize, crate::model::Page)],
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
-    let renderer = Renderer::new(&prepared.site, &prepared.plan)?;
+    let prepared = &last.prepared;
+    let renderer = match last.state.take() {
+        Some(state) => Renderer::with_state(&prepared.site, &prepared.plan, state),
+        None => Renderer::new(&prepared.site, &prepared.plan)?,
+    };
     let plan = &prepared.plan;
-    let outputs: std::collections::HashSet<String> =
-        plan.routes.iter().map(|r| r.output.clone()).collect();
     let root_url = plan.root.absolute("");
     let context = links::LinkContext {
-        outputs: &outputs,
+        outputs: &last.outputs,
         root_path: plan.root.path(),
         root_url: &root_url,
         thorough: false,
@@ -312,7 +360,7 @@ fn render_pages(
                         links::inspect(&bytes, &route.output, &route.url, &route.origin, &context);
                     replaced.push((
                         route.output.clone(),
-                        pages.insert(route.output.clone(), checked),
+                        last.pages.insert(route.output.clone(), checked),
                     ));
                     files.push((route.output.clone(), bytes));
                 }
@@ -320,14 +368,16 @@ fn render_pages(
             }
         }
     }
+    last.state = Some(renderer.into_state());
     if !problems.has_errors() {
-        problems.extend(links::verify(pages).problems);
+        let outputs: BTreeSet<String> = replaced.iter().map(|(o, _)| o.clone()).collect();
+        problems.extend(links::verify_changed(&last.pages, &outputs));
     }
     if problems.has_errors() {
         for (output, old) in replaced {
             match old {
-                Some(old) => pages.insert(output, old),
-                None => pages.remove(&output),
+                Some(old) => last.pages.insert(output, old),
+                None => last.pages.remove(&output),
             };
         }
         return Err(problems);
