@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark of `watch` (not a test): a one-page edit and a template change on a generated
+# Benchmark of `watch` (not a test): a one-page edit, a page title change, a template change
+# and a data change on a generated
 # corpus, each repeated, printing the median "Rebuilt in N ms" that watch reports (render in
 # memory + write the changed files), beside a cold build of the same corpus.
 #
@@ -35,6 +36,11 @@ for i in 1 2 3 4 5; do
   printf '\nEdit %s.\n' "$i" >>"$page"; n=$((n + 1)); wait_for $n; sleep 0.3
 done
 edit=$(grep '^Rebuilt' "$log" | tail -5 | sed -E 's/Rebuilt in ([0-9]+) ms.*/\1/' | median)
+# A new title: the page, its chapter's pages (their menu), the home, directory and sitemap.
+for i in 1 2 3 4 5; do
+  sed -i -E "2s/^title = .*/title = \"Retitled $i\"/" "$page"; n=$((n + 1)); wait_for $n; sleep 0.3
+done
+retitle=$(grep '^Rebuilt' "$log" | tail -5 | sed -E 's/Rebuilt in ([0-9]+) ms.*/\1/' | median)
 mkdir -p "$work/themes/default/templates"
 for i in 1 2 3; do
   sed "s|</main>|<!-- edit $i --></main>|" themes/default/templates/base.html >"$work/themes/default/templates/base.html"
@@ -50,6 +56,7 @@ data=$(grep '^Rebuilt' "$log" | tail -3 | sed -E 's/Rebuilt in ([0-9]+) ms.*/\1/
 echo "corpus: $pages pages ($chapters chapters), machine: $(nproc) cores"
 echo "cold build                     : ${cold} s"
 echo "one-page edit (median of 5)    : ${edit} ms"
+echo "page title change (median of 5): ${retitle} ms"
 echo "template change (median of 3)  : ${template} ms"
 echo "data change (median of 3)      : ${data} ms"
-grep '^Rebuilt' "$log" | tail -11
+grep '^Rebuilt' "$log" | tail -16

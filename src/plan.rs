@@ -100,7 +100,7 @@ impl LegalPage {
 }
 
 /// One output file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Route {
     /// Path inside the output folder, e.g. `chapters/london/index.html`.
     pub output: String,

@@ -99,6 +99,18 @@ impl SourceTree {
         format!("{:016x}", hasher.finish())
     }
 
+    /// Whether the tree has a file at `path` or below it (as a folder).
+    pub fn holds(&self, path: &str) -> bool {
+        let prefix = format!("{}/", path.trim_end_matches('/'));
+        let below = |keys: &mut dyn Iterator<Item = &String>| {
+            keys.next().is_some_and(|p| p.starts_with(&prefix))
+        };
+        self.texts.contains_key(path)
+            || self.assets.contains_key(path)
+            || below(&mut self.texts.range(prefix.clone()..).map(|(p, _)| p))
+            || below(&mut self.assets.range(prefix.clone()..).map(|(p, _)| p))
+    }
+
     pub fn remove(&mut self, path: &str) {
         self.texts.remove(path);
         self.assets.remove(path);

@@ -110,6 +110,14 @@ impl RenderState {
     }
 }
 
+impl RenderState {
+    /// Makes the shared context anew after pages' front matter changed while the routes did
+    /// not (a new title or order shows in chapter menus and the directory).
+    pub fn refresh_shared(&mut self, site: &Site, plan: &Plan) {
+        self.shared = Shared::new(site, plan);
+    }
+}
+
 /// Renders routes of one planned site, with a [`RenderState`] made for it.
 pub struct Renderer<'a> {
     site: &'a Site,

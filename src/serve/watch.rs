@@ -82,9 +82,11 @@ impl Watcher {
         self.output.target()
     }
 
-    /// Re-reads the changed paths (absolute), then rebuilds.
-    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Diagnostics> {
+    /// Re-reads the changed paths (absolute), then rebuilds. `None` when none of them is a
+    /// source before or after (an editor's temporary file, made and renamed away).
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Option<Rebuild>, Diagnostics> {
         let mut diagnostics = Diagnostics::new();
+        let mut relevant = Vec::new();
         for path in changed {
             let Ok(relative) = path.strip_prefix(&self.root) else {
                 continue;
@@ -93,6 +95,7 @@ impl Watcher {
             if !is_source(&relative) {
                 continue;
             }
+            let held_before = self.sources.holds(&relative);
             if path.is_file() {
                 if let Err(d) = self.sources.reload(&relative, path) {
                     diagnostics.push(d);
@@ -118,84 +121,105 @@ impl Watcher {
                 // Deleted or renamed away (a folder takes everything below it along).
                 self.sources.remove_under(&relative);
             }
+            if held_before || self.sources.holds(&relative) {
+                relevant.push(relative);
+            }
         }
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        let relative: Vec<String> = changed
-            .iter()
-            .filter_map(|p| p.strip_prefix(&self.root).ok())
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .filter(|p| is_source(p))
-            .collect();
-        if let Some(result) = self.page_edit(&relative) {
-            return result;
+        if relevant.is_empty() {
+            return Ok(None);
         }
-        self.rebuild()
+        if let Some(result) = self.page_edit(&relevant) {
+            return result.map(Some);
+        }
+        self.rebuild().map(Some)
     }
 
-    /// The fast path for the most common edit: the text of existing pages changed and their
-    /// front matter did not, so URLs, listings, feeds and the sitemap are unchanged and only
-    /// those pages are re-rendered. `None` when the change is anything else.
+    /// The fast path for the most common edit: existing pages changed and the site's routes
+    /// did not. A text edit re-renders only the routes showing those pages (the page, or
+    /// the home a section intro appears on). A front matter edit that moves nothing (a new
+    /// title, weight, date or description) also re-renders what lists the page: the pages of
+    /// its chapter (their chapter menu), the home, the chapter directory and the sitemap.
+    /// `None` when the change is anything else.
     fn page_edit(&mut self, changed: &[String]) -> Option<Result<Rebuild, Diagnostics>> {
         let started = Instant::now();
         let last = self.last.as_mut()?;
-        let prepared = &mut last.prepared;
         if changed.is_empty() {
             return None;
         }
         let mut swaps = Vec::new();
+        let mut front_changed = false;
         for path in changed {
             if !path.starts_with("content/") || !path.ends_with(".md") {
                 return None;
             }
-            let index = prepared
-                .site
-                .pages
-                .iter()
-                .position(|p| &p.source_path == path)?;
-            let old = &prepared.site.pages[index];
+            let site = &last.prepared.site;
+            let index = site.pages.iter().position(|p| &p.source_path == path)?;
+            let old = &site.pages[index];
             let new = page::parse(path, &self.sources.get(path)?.text, old.scope.clone()).ok()?;
-            let routed = prepared
-                .plan
-                .routes
-                .iter()
-                .any(|r| r.kind == RouteKind::Page(index));
-            if new.front != old.front || new.is_index || !routed {
-                return None;
+            if new.front != old.front {
+                // A section intro's front matter shapes its section: take the full path.
+                if new.is_index || old.is_index {
+                    return None;
+                }
+                front_changed = true;
             }
             swaps.push((index, new));
         }
         let mut previous_pages = Vec::new();
         for (index, new) in swaps {
-            previous_pages.push((
-                index,
-                std::mem::replace(&mut prepared.site.pages[index], new),
-            ));
+            let old = std::mem::replace(&mut last.prepared.site.pages[index], new);
+            previous_pages.push((index, old));
         }
-        let result = render_pages(last, &previous_pages);
-        match result {
-            Ok(files) => {
-                let written = self.output.update(&files);
-                Some(
-                    written
-                        .map(|written| Rebuild {
-                            written,
-                            removed: 0,
-                            elapsed: started.elapsed(),
-                        })
-                        .map_err(|e| {
-                            Diagnostics::from(
-                                Diagnostic::error(format!("cannot write the output: {e}"))
-                                    .hint("check the output folder's permissions"),
-                            )
-                        }),
-                )
+        let restore = |last: &mut LastGood, previous: Vec<(usize, crate::model::Page)>| {
+            for (index, old) in previous {
+                last.prepared.site.pages[index] = old;
             }
+        };
+        if front_changed {
+            let replanned = crate::plan::plan(&last.prepared.site, &self.plan).ok();
+            let same_routes = replanned.is_some_and(|plan| {
+                let old = &last.prepared.plan;
+                plan.routes == old.routes
+                    && plan.hrefs == old.hrefs
+                    && plan.drafts_left_out == old.drafts_left_out
+            });
+            if !same_routes {
+                restore(last, previous_pages);
+                return None;
+            }
+        }
+        let edited: Vec<usize> = previous_pages.iter().map(|(i, _)| *i).collect();
+        let routes = affected_routes(&last.prepared, &edited, front_changed);
+        if routes.is_empty() {
+            // A draft left out of the output: nothing shows it.
+            restore(last, previous_pages);
+            return None;
+        }
+        match render_routes(last, &routes, front_changed) {
+            Ok(files) => Some(
+                self.output
+                    .update(&files)
+                    .map(|written| Rebuild {
+                        written,
+                        removed: 0,
+                        elapsed: started.elapsed(),
+                    })
+                    .map_err(|e| {
+                        Diagnostics::from(
+                            Diagnostic::error(format!("cannot write the output: {e}"))
+                                .hint("check the output folder's permissions"),
+                        )
+                    }),
+            ),
             Err(diagnostics) => {
                 // Keep the last good state: the broken page is re-read on the next save.
-                for (index, old) in previous_pages {
-                    last.prepared.site.pages[index] = old;
+                restore(last, previous_pages);
+                if front_changed {
+                    // The shared context was made from the broken edit's front matter.
+                    last.state = None;
                 }
                 Some(Err(diagnostics))
             }
@@ -321,20 +345,61 @@ pub fn watch(
         if changed.is_empty() {
             continue;
         }
-        let result = watcher.update(&changed);
-        report(&result);
+        match watcher.update(&changed) {
+            Ok(None) => {}
+            Ok(Some(rebuild)) => report(&Ok(rebuild)),
+            Err(diagnostics) => report(&Err(diagnostics)),
+        }
     }
     Ok(())
 }
 
-/// Re-renders the routes of the changed pages and re-checks the links they touch.
-fn render_pages(
+/// The indices of the routes that show the edited pages, and with `listed` also those that
+/// list them.
+fn affected_routes(prepared: &Prepared, edited: &[usize], listed: bool) -> Vec<usize> {
+    let shows = |kind: &RouteKind| match kind {
+        RouteKind::Page(i)
+        | RouteKind::Home { intro: Some(i) }
+        | RouteKind::ChapterHome { intro: Some(i), .. } => edited.contains(i),
+        _ => false,
+    };
+    let chapters: Vec<&crate::model::Scope> = edited
+        .iter()
+        .map(|i| &prepared.site.pages[*i].scope)
+        .filter(|scope| matches!(scope, crate::model::Scope::Chapter(_)))
+        .collect();
+    let lists = |route: &crate::plan::Route| {
+        listed
+            && (matches!(
+                route.kind,
+                RouteKind::Home { .. } | RouteKind::ChapterDirectory | RouteKind::Sitemap
+            ) || (route.is_html_page() && chapters.contains(&&route.scope)))
+    };
+    prepared
+        .plan
+        .routes
+        .iter()
+        .enumerate()
+        .filter(|(_, route)| shows(&route.kind) || lists(route))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Re-renders the given routes and re-checks the links they touch. With `refresh_shared`,
+/// the context shared by all pages is made anew first (a page's title or order changed).
+fn render_routes(
     last: &mut LastGood,
-    changed: &[(usize, crate::model::Page)],
+    routes: &[usize],
+    refresh_shared: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let prepared = &last.prepared;
     let renderer = match last.state.take() {
-        Some(state) => Renderer::with_state(&prepared.site, &prepared.plan, state),
+        Some(mut state) => {
+            if refresh_shared {
+                state.refresh_shared(&prepared.site, &prepared.plan);
+            }
+            Renderer::with_state(&prepared.site, &prepared.plan, state)
+        }
         None => Renderer::new(&prepared.site, &prepared.plan)?,
     };
     let plan = &prepared.plan;
@@ -345,27 +410,33 @@ fn render_pages(
         root_url: &root_url,
         thorough: false,
     };
+    let rendered: Vec<_> = {
+        use rayon::prelude::*;
+        routes
+            .par_iter()
+            .map(|i| {
+                let route = &plan.routes[*i];
+                renderer.render_route(route).map(|bytes| {
+                    let checked = route.output.ends_with(".html").then(|| {
+                        links::inspect(&bytes, &route.output, &route.url, &route.origin, &context)
+                    });
+                    (route.output.clone(), bytes, checked)
+                })
+            })
+            .collect()
+    };
     let mut files = Vec::new();
     let mut replaced = Vec::new();
     let mut problems = Diagnostics::new();
-    for (index, _) in changed {
-        for route in plan
-            .routes
-            .iter()
-            .filter(|r| r.kind == RouteKind::Page(*index))
-        {
-            match renderer.render_route(route) {
-                Ok(bytes) => {
-                    let checked =
-                        links::inspect(&bytes, &route.output, &route.url, &route.origin, &context);
-                    replaced.push((
-                        route.output.clone(),
-                        last.pages.insert(route.output.clone(), checked),
-                    ));
-                    files.push((route.output.clone(), bytes));
+    for result in rendered {
+        match result {
+            Ok((output, bytes, checked)) => {
+                if let Some(checked) = checked {
+                    replaced.push((output.clone(), last.pages.insert(output.clone(), checked)));
                 }
-                Err(d) => problems.extend(d),
+                files.push((output, bytes));
             }
+            Err(d) => problems.extend(d),
         }
     }
     last.state = Some(renderer.into_state());

@@ -1,0 +1,135 @@
+//! `watch`'s partial rebuilds give exactly the output of a full build of the same sources.
+//!
+//! Each edit goes through [`Watcher::update`] (as the file watcher would call it); the output
+//! folder is then compared file by file with a fresh in-memory build, so a route the fast path
+//! forgot to re-render shows up as a difference.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chapterhouse::output::MARKER;
+use chapterhouse::serve::Watcher;
+use chapterhouse::source::read_tree;
+
+fn copy_fixture(to: &Path) {
+    let from = common::fixture("small");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn folder_files(dir: &Path) -> BTreeMap<String, String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
+        .map(|e| {
+            let path = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            let bytes = fs::read(e.path()).unwrap();
+            (
+                path.replace('\\', "/"),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Edits one file, lets the watcher rebuild, and checks the output against a full build.
+/// Returns how many files the rebuild wrote.
+fn edit_and_compare(
+    watcher: &mut Watcher,
+    site: &Path,
+    file: &str,
+    edit: impl FnOnce(String) -> String,
+) -> usize {
+    let path: PathBuf = site.join(file);
+    fs::write(&path, edit(fs::read_to_string(&path).unwrap())).unwrap();
+    let rebuild = watcher
+        .update(&[path])
+        .unwrap_or_else(|d| panic!("rebuild after editing {file} failed:\n{d}"))
+        .unwrap_or_else(|| panic!("editing {file} did not rebuild"));
+    let expected = common::build_sources(&read_tree(site).unwrap(), &common::options()).unwrap();
+    let actual = folder_files(watcher.output_dir());
+    let keys = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&actual), keys(&expected), "after editing {file}");
+    for (output, text) in &expected {
+        if let Some((line, (got, want))) = actual[output]
+            .lines()
+            .zip(text.lines())
+            .enumerate()
+            .find(|(_, (got, want))| got != want)
+        {
+            panic!(
+                "after editing {file}, {output} differs from a full build at line {}:\n  watch: {got}\n  build: {want}",
+                line + 1
+            );
+        }
+        assert_eq!(&actual[output], text, "after editing {file}, {output}");
+    }
+    rebuild.written
+}
+
+#[test]
+fn partial_rebuilds_equal_full_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_fixture(&site);
+    let site = fs::canonicalize(&site).unwrap();
+    let mut watcher = Watcher::new(&site, &dir.path().join("out"), common::options()).unwrap();
+    let all = watcher.rebuild().unwrap().written;
+    assert!(all > 20, "the first rebuild writes the site ({all} files)");
+
+    // Text only: just the page.
+    let written = edit_and_compare(&mut watcher, &site, "content/about.md", |text| {
+        text.replace("Founded in 1990.", "Founded in 1990 by twelve members.")
+    });
+    assert_eq!(written, 1);
+
+    // A chapter page's title shows in the chapter's menu on every page of that chapter.
+    let written = edit_and_compare(
+        &mut watcher,
+        &site,
+        "content/chapters/lyon/groupe.md",
+        |text| text.replace("Groupe de travail", "Groupe de recherche"),
+    );
+    assert!(
+        written > 1 && written < all / 2,
+        "the page and what lists it, not everything ({written} of {all})"
+    );
+
+    // An organisation page's date shows in the sitemap.
+    edit_and_compare(&mut watcher, &site, "content/about.md", |text| {
+        text.replace("date = 2026-03-24", "date = 2026-04-01")
+    });
+
+    // The home's intro (a section index) re-renders the home.
+    let written = edit_and_compare(&mut watcher, &site, "content/_index.md", |text| {
+        text.replace("A small institute.", "A small, friendly institute.")
+    });
+    assert_eq!(written, 1);
+
+    // An editor's temporary file, made and renamed away before the watcher looked, and a
+    // change outside the source folders: nothing to rebuild.
+    let nothing = watcher
+        .update(&[site.join("content/.about.md.swp"), site.join("README.md")])
+        .unwrap();
+    assert!(nothing.is_none());
+
+    // A new alias changes the routes: the full path, still the same result.
+    edit_and_compare(&mut watcher, &site, "content/about.md", |text| {
+        text.replace(
+            "aliases = [\"/about-us/\"]",
+            "aliases = [\"/about-us/\", \"/who/\"]",
+        )
+    });
+    assert!(watcher.output_dir().join("who/index.html").is_file());
+}
