@@ -24,6 +24,13 @@ gen="$PWD/target/release/examples/gen_corpus"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 echo "work folder: $work"
 
+# This machine's ext4 runs without a journal, and then the kernel will not reuse an inode
+# freed in the last 60 s (300 s while its block is dirty): every file created soon after
+# deleting a big tree first steps over all those inodes one by one, which can double a
+# cold build. Before each cold measurement (chapterhouse and Hugo alike) the script waits
+# for earlier deletions to age out; BENCH_SETTLE=0 skips the wait.
+settle() { sync; sleep "${BENCH_SETTLE:-65}"; }
+
 measure() { # label, command... -> prints wall seconds and peak RSS
   local label="$1"; shift
   local log="$work/time.log"
@@ -54,7 +61,9 @@ for pages in "${sizes[@]}"; do
   [ -d "$corpus" ] || "$gen" --chapters "$chapters" --pages 50 "$corpus" >/dev/null
   echo
   echo "== $pages pages ($chapters chapters x 50) =="
-  rm -rf "$corpus/public"
+  # Cold: no output folder and no earlier output left to delete in the background.
+  rm -rf "$corpus/public" "$corpus"/.public.chapterhouse-*
+  settle
   read -r cold cold_rss < <(measure cold "$bin" build -r "$corpus")
   built=$(grep -o 'Built [0-9]* pages' "$work/out.log" | grep -o '[0-9]*')
   printf 'chapterhouse cold : %6.2f s  %8.0f pages/s  %5s MB peak RSS  (%s pages)\n' "$cold" "$(echo "$built / $cold" | bc -l)" "$cold_rss" "$built"
@@ -70,6 +79,7 @@ for pages in "${sizes[@]}"; do
   printf 'time per page     : %6.1f us\n' "$(echo "$cold * 1000000 / $built" | bc -l)"
   if command -v hugo >/dev/null; then
     hugo_site "$corpus" "$work/hugo-$pages"
+    settle
     read -r hugo hugo_rss < <(measure hugo hugo --quiet -s "$work/hugo-$pages" -d "$work/hugo-$pages/public")
     printf 'hugo cold         : %6.2f s  %5s MB peak RSS   ratio chapterhouse/hugo = %.2f\n' "$hugo" "$hugo_rss" "$(echo "$cold / $hugo" | bc -l)"
   else

@@ -28,6 +28,7 @@ pub fn render(
     let mut problems = Vec::new();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut has_raw_html = false;
+    let mut has_alignment = false;
     // For each open link: whether it was kept (unsafe links are dropped, their text stays).
     let mut open_links: Vec<bool> = Vec::new();
 
@@ -93,6 +94,12 @@ pub fn render(
                 has_raw_html = true;
                 events.push(event);
             }
+            Event::Start(Tag::Table(ref alignments)) => {
+                has_alignment |= alignments
+                    .iter()
+                    .any(|a| *a != pulldown_cmark::Alignment::None);
+                events.push(event);
+            }
             other => events.push(other),
         }
     }
@@ -103,16 +110,42 @@ pub fn render(
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // The content security policy forbids inline styles, so table alignment becomes a class.
-    for align in ["left", "center", "right"] {
-        html = html.replace(
-            &format!(" style=\"text-align: {align}\""),
-            &format!(" class=\"align-{align}\""),
-        );
+    if has_alignment {
+        html = alignment_classes(&html);
     }
     if has_raw_html && raw_html == RawHtml::Sanitize {
         html = sanitize(&html);
     }
     Ok(html)
+}
+
+/// Rewrites pulldown-cmark's ` style="text-align: left"` on table cells as
+/// ` class="align-left"`, in one pass.
+fn alignment_classes(html: &str) -> String {
+    const STYLE: &str = " style=\"text-align: ";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(STYLE) {
+        let after = &rest[at + STYLE.len()..];
+        let align = ["left", "center", "right"]
+            .into_iter()
+            .find(|a| after.starts_with(a) && after[a.len()..].starts_with('"'));
+        out.push_str(&rest[..at]);
+        match align {
+            Some(align) => {
+                out.push_str(" class=\"align-");
+                out.push_str(align);
+                out.push('"');
+                rest = &after[align.len() + 1..];
+            }
+            None => {
+                out.push_str(STYLE);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 type LinkProblem = (String, String);
@@ -319,6 +352,8 @@ mod tests {
             RawHtml::Sanitize,
         );
         assert!(html.contains("<th class=\"align-left\">a</th>"), "{html}");
+        assert!(html.contains("<td class=\"align-right\">2</td>"), "{html}");
+        assert!(!html.contains("style="), "{html}");
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("class=\"footnote-definition\""), "{html}");
     }

@@ -51,6 +51,9 @@ pub struct FolderOutput {
     previous: PathBuf,
     /// Path → (length, hash) of the files of the output being replaced, from its marker.
     old_manifest: HashMap<String, (u64, u64)>,
+    /// Path → (length, hash) of the files the staging folder already holds: the output
+    /// before the one being replaced, reused as this build's staging folder.
+    reused: HashMap<String, (u64, u64)>,
     /// Path → (length, hash) of the files written so far.
     manifest: Mutex<Vec<(String, u64, u64)>>,
     /// Deletes the output replaced by the build before this one, while this one renders.
@@ -109,19 +112,32 @@ impl FolderOutput {
         if staging.exists() {
             let _ = fs::remove_dir_all(&staging);
         }
-        fs::create_dir(&staging).map_err(|e| io_error(&staging.display().to_string(), &e))?;
         let previous = parent.join(format!(".{name}.chapterhouse-previous"));
-        let trash = parent.join(format!(".{name}.chapterhouse-trash-{pid}"));
-        let cleanup = fs::rename(&previous, &trash).is_ok().then(|| {
-            std::thread::spawn(move || {
-                let _ = fs::remove_dir_all(trash);
-            })
-        });
+        // The output the last build replaced becomes this build's staging folder: files it
+        // already holds with the right bytes stay, others are written over in place, so a
+        // rebuild makes and frees few inodes and directories. (On ext4 without a journal,
+        // every inode freed in the last minute slows each new allocation.)
+        let reused: HashMap<String, (u64, u64)> = fs::read_to_string(previous.join(MARKER))
+            .ok()
+            .map(|marker| parse_manifest(&marker))
+            .filter(|manifest| !manifest.is_empty() && fs::rename(&previous, &staging).is_ok())
+            .unwrap_or_default();
+        let mut cleanup = None;
+        if reused.is_empty() {
+            fs::create_dir(&staging).map_err(|e| io_error(&staging.display().to_string(), &e))?;
+            let trash = parent.join(format!(".{name}.chapterhouse-trash-{pid}"));
+            cleanup = fs::rename(&previous, &trash).is_ok().then(|| {
+                std::thread::spawn(move || {
+                    let _ = fs::remove_dir_all(trash);
+                })
+            });
+        }
         Ok(FolderOutput {
             target: absolute,
             staging,
             previous,
             old_manifest,
+            reused,
             manifest: Mutex::new(Vec::new()),
             cleanup,
             input: Mutex::new(None),
@@ -140,6 +156,7 @@ impl FolderOutput {
         let mut files =
             std::mem::take(&mut *self.manifest.lock().unwrap_or_else(|e| e.into_inner()));
         files.sort();
+        self.remove_stale(&files);
         let mut marker = String::from(MARKER_HEADER);
         for (path, len, hash) in &files {
             marker.push_str(&format!("{len} {hash:016x} {path}\n"));
@@ -164,6 +181,54 @@ impl FolderOutput {
         }
         self.committed = true;
         Ok(())
+    }
+}
+
+impl FolderOutput {
+    /// Removes stale files of a reused staging folder that stand where `path` goes: a file
+    /// in place of one of its folders, or a folder in place of the file itself. Nothing this
+    /// build writes can be inside either. Returns whether anything was removed.
+    fn clear_way(&self, path: &str) -> bool {
+        let mut removed = false;
+        let mut at = self.staging.clone();
+        let parts: Vec<&str> = path.split('/').collect();
+        for (i, part) in parts.iter().enumerate() {
+            at.push(part);
+            let Ok(meta) = fs::symlink_metadata(&at) else {
+                break;
+            };
+            let last = i + 1 == parts.len();
+            if !last && !meta.is_dir() {
+                removed |= fs::remove_file(&at).is_ok();
+                break;
+            }
+            if last && meta.is_dir() {
+                removed |= fs::remove_dir_all(&at).is_ok();
+            }
+        }
+        removed
+    }
+
+    /// Removes the files of a reused staging folder that this build did not produce, and
+    /// the folders they leave empty.
+    fn remove_stale(&self, files: &[(String, u64, u64)]) {
+        let produced: std::collections::HashSet<&str> =
+            files.iter().map(|(path, _, _)| path.as_str()).collect();
+        for path in self
+            .reused
+            .keys()
+            .filter(|p| !produced.contains(p.as_str()))
+        {
+            let full = self.staging.join(path);
+            let _ = fs::remove_file(&full);
+            let mut folder = full.parent();
+            while let Some(dir) = folder.filter(|d| *d != self.staging) {
+                if fs::remove_dir(dir).is_err() {
+                    break;
+                }
+                folder = dir.parent();
+            }
+        }
     }
 }
 
@@ -203,13 +268,11 @@ fn parse_manifest(marker: &str) -> HashMap<String, (u64, u64)> {
         .collect()
 }
 
-/// A content hash that is stable across runs of the same binary (SipHash with fixed keys).
+/// A content hash that is stable across runs and machines (XXH3, seeded with the version so
+/// a new release never trusts an older one's manifest).
 fn content_hash(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    env!("CARGO_PKG_VERSION").hash(&mut hasher);
-    bytes.hash(&mut hasher);
-    hasher.finish()
+    let seed = xxhash_rust::xxh3::xxh3_64(env!("CARGO_PKG_VERSION").as_bytes());
+    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, seed)
 }
 
 /// An output folder that `watch` keeps up to date in place, file by file.
@@ -488,14 +551,32 @@ impl OutputSink for FolderOutput {
             ));
         }
         let full = self.staging.join(path);
-        if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent)?;
-        }
         let (len, hash) = (bytes.len() as u64, content_hash(bytes));
         self.manifest
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((path.to_string(), len, hash));
+        match self.reused.get(path) {
+            // The reused staging folder already holds these bytes.
+            Some(held) if *held == (len, hash) => return Ok(()),
+            // Written over in place; a file shared with the current output by hard link
+            // is replaced instead, so the output being served never changes.
+            Some(_) => return overwrite(&full, bytes),
+            None => {}
+        }
+        if let Some(parent) = full.parent()
+            && let Err(err) = fs::create_dir_all(parent)
+        {
+            // A reused staging folder can hold a stale file where this build needs a folder.
+            if self.reused.is_empty() || !self.clear_way(path) {
+                return Err(err);
+            }
+            fs::create_dir_all(parent)?;
+        }
+        if full.is_dir() && !self.reused.is_empty() {
+            // Or a stale folder where this build writes a file.
+            self.clear_way(path);
+        }
         // A rebuild mostly reproduces the same bytes: linking the previous file is far
         // cheaper than writing it again, and the old output is never modified in place.
         if self.old_manifest.get(path) == Some(&(len, hash))
@@ -587,6 +668,92 @@ mod tests {
         let out = FolderOutput::begin(&dir.path().join("out"), false)?;
         assert!(out.put("../escape.html", b"x").is_err());
         assert!(out.put("/etc/x", b"x").is_err());
+        Ok(())
+    }
+
+    fn build(target: &Path, files: &[(&str, &str)]) -> TestResult {
+        let output = FolderOutput::begin(target, false)?;
+        for (path, text) in files {
+            output.put(path, text.as_bytes())?;
+        }
+        Ok(output.commit()?)
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
+            .map(|e| {
+                let path = e.path().strip_prefix(dir).unwrap_or(e.path());
+                let text = fs::read_to_string(e.path()).unwrap_or_default();
+                (path.to_string_lossy().replace('\\', "/"), text)
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn rebuilds_reuse_the_replaced_output_and_end_with_exactly_the_new_files() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let target = dir.path().join("public");
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        build(
+            &target,
+            &[
+                ("index.html", "one"),
+                ("a/index.html", "a"),
+                ("x", "file"),
+                ("c/index.html", "c"),
+            ],
+        )?;
+        build(&target, &[("index.html", "two"), ("b/index.html", "b")])?;
+        let kept_inode = fs::metadata(dir.path().join(".public.chapterhouse-previous/index.html"))?;
+        // The third build starts from the first one's files: `index.html` is already right,
+        // `a/` is stale, `x` turns from a file into a folder and `c` from a folder into a file.
+        build(
+            &target,
+            &[
+                ("index.html", "one"),
+                ("x/index.html", "folder"),
+                ("c", "now a file"),
+            ],
+        )?;
+        assert_eq!(
+            tree(&target),
+            [
+                pair("c", "now a file"),
+                pair("index.html", "one"),
+                pair("x/index.html", "folder")
+            ]
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            assert_eq!(
+                fs::metadata(target.join("index.html"))?.ino(),
+                kept_inode.ino(),
+                "the unchanged file was kept, not written again"
+            );
+        }
+        assert_eq!(
+            tree(&dir.path().join(".public.chapterhouse-previous")),
+            [pair("b/index.html", "b"), pair("index.html", "two")],
+            "the replaced output is kept whole for the next build"
+        );
+
+        // A changed file that the reused folder shares by hard link with the served output
+        // is replaced, never written through.
+        let other = dir.path().join("other");
+        build(&other, &[("index.html", "same")])?;
+        build(&other, &[("index.html", "same")])?;
+        build(&other, &[("index.html", "changed")])?;
+        assert_eq!(tree(&other), [pair("index.html", "changed")]);
+        assert_eq!(
+            tree(&dir.path().join(".other.chapterhouse-previous")),
+            [pair("index.html", "same")]
+        );
         Ok(())
     }
 

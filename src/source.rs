@@ -80,23 +80,27 @@ impl SourceTree {
     /// A fingerprint of every file, with `extra` (the build options) and the running binary,
     /// so an unchanged site can be recognised without rendering it.
     pub fn fingerprint(&self, extra: &str) -> String {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        env!("CARGO_PKG_VERSION").hash(&mut hasher);
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        // Each part is preceded by its length, so no two different inputs run together.
+        let mut part = |bytes: &[u8]| {
+            hasher.update(&(bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        };
+        part(env!("CARGO_PKG_VERSION").as_bytes());
         if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
-            meta.len().hash(&mut hasher);
-            meta.modified().ok().hash(&mut hasher);
+            part(&meta.len().to_le_bytes());
+            part(format!("{:?}", meta.modified().ok()).as_bytes());
         }
-        extra.hash(&mut hasher);
+        part(extra.as_bytes());
         for (path, file) in &self.texts {
-            path.hash(&mut hasher);
-            file.text.hash(&mut hasher);
+            part(path.as_bytes());
+            part(file.text.as_bytes());
         }
         for (path, bytes) in &self.assets {
-            path.hash(&mut hasher);
-            bytes.hash(&mut hasher);
+            part(path.as_bytes());
+            part(bytes);
         }
-        format!("{:016x}", hasher.finish())
+        format!("{:016x}", hasher.digest())
     }
 
     /// Whether the tree has a file at `path` or below it (as a folder).
@@ -158,6 +162,7 @@ fn is_ignored(name: &str) -> bool {
 pub fn read_tree(root: &Path) -> Result<SourceTree, Diagnostics> {
     let mut tree = SourceTree::default();
     let mut diagnostics = Diagnostics::new();
+    let mut files = Vec::new();
     for folder in SOURCE_FOLDERS {
         let dir = root.join(folder);
         if !dir.exists() {
@@ -197,15 +202,26 @@ pub fn read_tree(root: &Path) -> Result<SourceTree, Diagnostics> {
                 }
                 continue;
             }
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => {
-                    if let Err(d) = tree.insert(rel, bytes) {
-                        diagnostics.push(d);
-                    }
+            files.push((rel, entry.into_path()));
+        }
+    }
+    // Reading (and checking UTF-8) in parallel; inserting in walk order keeps it deterministic.
+    let read: Vec<_> = {
+        use rayon::prelude::*;
+        files
+            .into_par_iter()
+            .map(|(rel, path)| (std::fs::read(&path), rel))
+            .collect()
+    };
+    for (bytes, rel) in read {
+        match bytes {
+            Ok(bytes) => {
+                if let Err(d) = tree.insert(rel, bytes) {
+                    diagnostics.push(d);
                 }
-                Err(err) => {
-                    diagnostics.push(Diagnostic::error(format!("cannot read: {err}")).in_file(&rel))
-                }
+            }
+            Err(err) => {
+                diagnostics.push(Diagnostic::error(format!("cannot read: {err}")).in_file(&rel))
             }
         }
     }

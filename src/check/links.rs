@@ -29,7 +29,15 @@ pub fn extract_generated(html: &[u8]) -> PageLinks {
     let Ok(text) = std::str::from_utf8(html) else {
         return extract(html);
     };
-    for (at, _) in text.match_indices("=\"") {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    // `find(char)` runs on memchr; attributes are `name="value"` in our own HTML.
+    while let Some(found_at) = text[from..].find('=') {
+        let at = from + found_at;
+        from = at + 1;
+        if bytes.get(at + 1) != Some(&b'"') {
+            continue;
+        }
         let name_start = text[..at]
             .rfind(|c: char| c.is_ascii_whitespace())
             .map_or(0, |i| i + 1);
@@ -127,14 +135,42 @@ pub struct CheckedPage {
 }
 
 /// What the site's links resolve against.
-pub struct LinkContext<'a> {
-    pub outputs: &'a std::collections::HashSet<String>,
+pub struct LinkContext {
+    outputs: std::collections::HashSet<String>,
+    /// Hrefs known to lead to a page or file (`/sub/about/`, `/sub/style.css`): the links
+    /// a theme repeats on every page are accepted with one lookup.
+    known: std::collections::HashSet<String>,
     /// The base URL's path (`/sub/`).
-    pub root_path: &'a str,
+    root_path: String,
     /// The absolute root (`https://example.org/sub/`).
-    pub root_url: &'a str,
+    root_url: String,
     /// Parse with a full HTML parser (`check`) rather than the fast scanner (`build`).
-    pub thorough: bool,
+    thorough: bool,
+}
+
+impl LinkContext {
+    pub fn new(plan: &crate::plan::Plan, thorough: bool) -> Self {
+        let root_path = plan.root.path().to_string();
+        let outputs: std::collections::HashSet<String> =
+            plan.routes.iter().map(|r| r.output.clone()).collect();
+        let known = outputs
+            .iter()
+            .flat_map(|output| {
+                let folder = output
+                    .strip_suffix("index.html")
+                    .filter(|f| f.is_empty() || f.ends_with('/'))
+                    .map(|folder| format!("{root_path}{folder}"));
+                std::iter::once(format!("{root_path}{output}")).chain(folder)
+            })
+            .collect();
+        LinkContext {
+            outputs,
+            known,
+            root_url: plan.root.absolute(""),
+            root_path,
+            thorough,
+        }
+    }
 }
 
 const RESOURCE_TAGS: [&str; 10] = [
@@ -147,7 +183,7 @@ pub fn inspect(
     output: &str,
     url: &str,
     origin: &str,
-    context: &LinkContext<'_>,
+    context: &LinkContext,
 ) -> CheckedPage {
     let links = if context.thorough {
         extract(html)
@@ -246,10 +282,17 @@ fn check_one(
     output: &str,
     url: &str,
     own_ids: &BTreeSet<String>,
-    context: &LinkContext<'_>,
+    context: &LinkContext,
     page: &mut CheckedPage,
 ) -> Problem {
-    let (root_path, root_url, outputs) = (context.root_path, context.root_url, context.outputs);
+    if context.known.contains(href) {
+        return None;
+    }
+    let (root_path, root_url, outputs) = (
+        context.root_path.as_str(),
+        context.root_url.as_str(),
+        &context.outputs,
+    );
     let trimmed = href.trim();
     let lower = trimmed.to_ascii_lowercase();
     if trimmed.is_empty() || trimmed == "#" {

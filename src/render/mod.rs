@@ -152,15 +152,7 @@ impl<'a> Renderer<'a> {
     /// Renders every route in parallel into `sink`; returns all problems found.
     pub fn render_all(&self, sink: &dyn OutputSink) -> Result<RenderOutcome, Diagnostics> {
         let progress = Progress::new(self.plan.routes.len());
-        let outputs: std::collections::HashSet<String> =
-            self.plan.routes.iter().map(|r| r.output.clone()).collect();
-        let root_url = self.plan.root.absolute("");
-        let link_context = links::LinkContext {
-            outputs: &outputs,
-            root_path: self.plan.root.path(),
-            root_url: &root_url,
-            thorough: self.thorough_links,
-        };
+        let link_context = links::LinkContext::new(self.plan, self.thorough_links);
         let results: Vec<RouteResult> = self
             .plan
             .routes
@@ -746,16 +738,22 @@ fn describe_tera_error(site: &Site, err: &tera::Error) -> (String, String) {
 /// alone, so hrefs stay readable (`/sub/about/`, not `&#x2F;sub&#x2F;about&#x2F;`).
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Copy the runs between special characters whole; most values have none at all.
+    let mut start = 0;
+    for (at, byte) in input.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[start..at]);
+        out.push_str(entity);
+        start = at + 1;
     }
+    out.push_str(&input[start..]);
     out
 }
 
@@ -869,7 +867,18 @@ impl Progress {
 
 #[cfg(test)]
 mod tests {
-    use super::scan_template;
+    use super::{escape_html, scan_template};
+
+    #[test]
+    fn escaping_replaces_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(
+            escape_html("Café <b>\"R&D\"</b> it's"),
+            "Café &lt;b&gt;&quot;R&amp;D&quot;&lt;/b&gt; it&#39;s"
+        );
+        assert_eq!(escape_html("plain"), "plain");
+        assert_eq!(escape_html("&"), "&amp;");
+        assert_eq!(escape_html(""), "");
+    }
 
     #[test]
     fn template_scan_finds_keys_and_parents() {

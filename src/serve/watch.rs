@@ -5,7 +5,7 @@
 //! gone), so a one-page edit touches a handful of files. A broken edit prints its errors and
 //! keeps the last good output; the next good save recovers. Nothing here ends the process.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -48,8 +48,8 @@ struct LastGood {
     state: Option<RenderState>,
     /// Output path → that page's links, to re-check links after an edit.
     pages: BTreeMap<String, CheckedPage>,
-    /// Every output path of the plan, for resolving links.
-    outputs: HashSet<String>,
+    /// What links resolve against (the plan's outputs).
+    links: links::LinkContext,
 }
 
 impl Watcher {
@@ -237,12 +237,7 @@ impl Watcher {
             eprint!("{warnings}");
         }
         self.last = Some(LastGood {
-            outputs: prepared
-                .plan
-                .routes
-                .iter()
-                .map(|r| r.output.clone())
-                .collect(),
+            links: links::LinkContext::new(&prepared.plan, false),
             prepared,
             state: Some(rendered.state),
             pages: rendered.pages,
@@ -403,13 +398,7 @@ fn render_routes(
         None => Renderer::new(&prepared.site, &prepared.plan)?,
     };
     let plan = &prepared.plan;
-    let root_url = plan.root.absolute("");
-    let context = links::LinkContext {
-        outputs: &last.outputs,
-        root_path: plan.root.path(),
-        root_url: &root_url,
-        thorough: false,
-    };
+    let context = &last.links;
     let rendered: Vec<_> = {
         use rayon::prelude::*;
         routes
@@ -418,7 +407,7 @@ fn render_routes(
                 let route = &plan.routes[*i];
                 renderer.render_route(route).map(|bytes| {
                     let checked = route.output.ends_with(".html").then(|| {
-                        links::inspect(&bytes, &route.output, &route.url, &route.origin, &context)
+                        links::inspect(&bytes, &route.output, &route.url, &route.origin, context)
                     });
                     (route.output.clone(), bytes, checked)
                 })
