@@ -197,7 +197,7 @@ pub fn render_prepared(prepared: &Prepared) -> Result<Rendered, Diagnostics> {
 }
 
 /// A relative `--output-dir` is relative to the site root, as in Zola.
-fn resolve_output(root: &Path, output: &Path) -> PathBuf {
+pub fn resolve_output(root: &Path, output: &Path) -> PathBuf {
     if output.is_absolute() {
         output.to_path_buf()
     } else {

@@ -169,6 +169,10 @@ fn main() -> ExitCode {
                 Ok(now) => now,
                 Err(code) => return code,
             };
+            // Said when the build fails: whether there was an output that was kept.
+            let had_output = build::resolve_output(&root, &output_dir)
+                .join(chapterhouse::output::MARKER)
+                .is_file();
             let options = BuildOptions {
                 root,
                 output_dir,
@@ -200,7 +204,12 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(diagnostics) => failed(diagnostics),
+                Err(diagnostics) if had_output => failed(
+                    diagnostics,
+                    "Build failed",
+                    "the previous output was left as it was",
+                ),
+                Err(diagnostics) => failed(diagnostics, "Build failed", "nothing was written"),
             }
         }
         Command::Watch {
@@ -274,7 +283,9 @@ fn main() -> ExitCode {
             };
             let sources = match chapterhouse::source::read_tree(&root) {
                 Ok(sources) => sources,
-                Err(diagnostics) => return failed(diagnostics),
+                Err(diagnostics) => {
+                    return failed(diagnostics, "Check failed", "nothing was checked");
+                }
             };
             let options = check::CheckOptions {
                 plan: PlanOptions {
@@ -304,7 +315,7 @@ fn main() -> ExitCode {
                 println!("  chapterhouse build --root {}", dir.display());
                 ExitCode::SUCCESS
             }
-            Err(d) => failed(d.into()),
+            Err(d) => failed(d.into(), "Init failed", "nothing was created"),
         },
         Command::New { what, root } => {
             let result = match what {
@@ -324,7 +335,7 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(d) => failed(d.into()),
+                Err(d) => failed(d.into(), "Failed", "nothing was created"),
             }
         }
     }
@@ -342,7 +353,7 @@ fn run_watch(
     use std::sync::atomic::AtomicBool;
     let watcher = match serve::Watcher::new(root, output_dir, plan) {
         Ok(watcher) => watcher,
-        Err(diagnostics) => return failed(diagnostics),
+        Err(diagnostics) => return failed(diagnostics, "Watch failed", "nothing was written"),
     };
     let shared = Arc::new(http::Shared::default());
     if let Some((server, url)) = server {
@@ -372,7 +383,11 @@ fn run_watch(
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(d) => failed(d.into()),
+        Err(d) => failed(
+            d.into(),
+            "Watch failed",
+            "the output is as the last rebuild left it",
+        ),
     }
 }
 
@@ -382,12 +397,13 @@ fn report(diagnostics: &Diagnostics) {
     }
 }
 
-fn failed(diagnostics: Diagnostics) -> ExitCode {
+/// Prints every diagnostic and one closing line (`Build failed: 2 errors; nothing was written.`).
+fn failed(diagnostics: Diagnostics, what: &str, outcome: &str) -> ExitCode {
     let diagnostics = diagnostics.sorted();
     report(&diagnostics);
     let errors = diagnostics.error_count();
     eprintln!(
-        "Build failed: {errors} error{}; the previous output was left as it was.",
+        "{what}: {errors} error{}; {outcome}.",
         if errors == 1 { "" } else { "s" }
     );
     ExitCode::from(1)

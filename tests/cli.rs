@@ -149,6 +149,33 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn a_failed_first_build_says_nothing_was_written() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&common::fixture("small"), site.path());
+    fs::write(site.path().join("data/site.toml"), "title = \"x\"\n").unwrap();
+    chapterhouse()
+        .arg("build")
+        .arg("-r")
+        .arg(site.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("missing field `base_url`"))
+        .stderr(predicate::str::contains(
+            "Build failed: 1 error; nothing was written.",
+        ));
+    assert!(!site.path().join("public").exists());
+    // `init` into a folder that is not empty is refused, and says so.
+    chapterhouse()
+        .arg("init")
+        .arg(site.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "Init failed: 1 error; nothing was created.",
+        ));
+}
+
+#[test]
 fn refuses_to_replace_a_folder_it_did_not_make() {
     let out = tempfile::tempdir().unwrap();
     fs::write(out.path().join("thesis.tex"), "years of work").unwrap();
