@@ -27,30 +27,59 @@ struct Cli {
     command: Command,
 }
 
+/// Where the site is and which build of it: the arguments every site command shares.
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// The site's root folder.
+    #[arg(short, long, default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// The time the build happens at (RFC 3339), for expiry and upcoming meetings.
+    #[arg(long)]
+    now: Option<String>,
+}
+
+impl SiteArgs {
+    /// The plan these arguments ask for; a bad `--now` is a usage error (exit 2).
+    fn plan(
+        &self,
+        chapter: Option<ChapterSlug>,
+        base_url: Option<BaseUrl>,
+    ) -> Result<PlanOptions, ExitCode> {
+        Ok(PlanOptions {
+            drafts: self.drafts,
+            chapter,
+            base_url,
+            now: now_from(self.now.as_deref())?,
+        })
+    }
+}
+
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Where to write the site (relative paths are below the root).
+    #[arg(
+        short,
+        long = "output-dir",
+        visible_alias = "output",
+        default_value = "public"
+    )]
+    output_dir: PathBuf,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (replaced atomically).
     Build {
-        /// The site's root folder.
-        #[arg(short, long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site (relative paths are below the root).
-        #[arg(
-            short,
-            long = "output-dir",
-            visible_alias = "output",
-            default_value = "public"
-        )]
-        output_dir: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Serve from this URL instead of site.toml's base_url (or the chapter's site_url).
         #[arg(short = 'u', long, value_parser = parse_base_url)]
         base_url: Option<BaseUrl>,
-        /// Include pages marked `draft = true`.
-        #[arg(long)]
-        drafts: bool,
-        /// The time the build happens at (RFC 3339), for expiry and upcoming meetings.
-        #[arg(long)]
-        now: Option<String>,
         /// Build this chapter alone as a standalone site rooted at its site_url.
         #[arg(long, value_parser = parse_chapter)]
         chapter: Option<ChapterSlug>,
@@ -60,52 +89,31 @@ enum Command {
     },
     /// Rebuild whenever a file under content/, data/, themes/ or static/ changes.
     Watch {
-        #[arg(short, long, default_value = ".")]
-        root: PathBuf,
-        #[arg(
-            short,
-            long = "output-dir",
-            visible_alias = "output",
-            default_value = "public"
-        )]
-        output_dir: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Serve from this URL instead of site.toml's base_url.
         #[arg(short = 'u', long, value_parser = parse_base_url)]
         base_url: Option<BaseUrl>,
-        #[arg(long)]
-        drafts: bool,
-        #[arg(long)]
-        now: Option<String>,
     },
     /// Watch, and serve the output on loopback with live reload.
     Serve {
-        #[arg(short, long, default_value = ".")]
-        root: PathBuf,
-        #[arg(
-            short,
-            long = "output-dir",
-            visible_alias = "output",
-            default_value = "public"
-        )]
-        output_dir: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        output: OutputArgs,
         /// Address to listen on (loopback unless told otherwise).
         #[arg(short, long, default_value = "127.0.0.1")]
         interface: std::net::IpAddr,
         /// Port to listen on; 0 picks a free one.
         #[arg(short, long, default_value_t = 1111)]
         port: u16,
-        #[arg(long)]
-        drafts: bool,
-        #[arg(long)]
-        now: Option<String>,
     },
     /// Check links and compliance; renders in memory and writes nothing.
     Check {
-        #[arg(short, long, default_value = ".")]
-        root: PathBuf,
-        #[arg(long)]
-        drafts: bool,
-        #[arg(long)]
-        now: Option<String>,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Check this chapter as its standalone site.
         #[arg(long, value_parser = parse_chapter)]
         chapter: Option<ChapterSlug>,
@@ -157,31 +165,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
-            root,
-            output_dir,
+            site,
+            output,
             base_url,
-            drafts,
-            now,
             chapter,
             force,
         } => {
-            let now = match now_from(now.as_deref()) {
-                Ok(now) => now,
+            let plan = match site.plan(chapter, base_url) {
+                Ok(plan) => plan,
                 Err(code) => return code,
             };
             // Said when the build fails: whether there was an output that was kept.
-            let had_output = build::resolve_output(&root, &output_dir)
+            let had_output = build::resolve_output(&site.root, &output.output_dir)
                 .join(chapterhouse::output::MARKER)
                 .is_file();
             let options = BuildOptions {
-                root,
-                output_dir,
-                plan: PlanOptions {
-                    drafts,
-                    chapter,
-                    base_url,
-                    now,
-                },
+                root: site.root,
+                output_dir: output.output_dir,
+                plan,
                 force,
             };
             match build::build(&options) {
@@ -213,36 +214,19 @@ fn main() -> ExitCode {
             }
         }
         Command::Watch {
-            root,
-            output_dir,
+            site,
+            output,
             base_url,
-            drafts,
-            now,
-        } => {
-            let now = match now_from(now.as_deref()) {
-                Ok(now) => now,
-                Err(code) => return code,
-            };
-            let plan = PlanOptions {
-                drafts,
-                chapter: None,
-                base_url,
-                now,
-            };
-            run_watch(&root, &output_dir, plan, None)
-        }
+        } => match site.plan(None, base_url) {
+            Ok(plan) => run_watch(&site.root, &output.output_dir, plan, None),
+            Err(code) => code,
+        },
         Command::Serve {
-            root,
-            output_dir,
+            site,
+            output,
             interface,
             port,
-            drafts,
-            now,
         } => {
-            let now = match now_from(now.as_deref()) {
-                Ok(now) => now,
-                Err(code) => return code,
-            };
             let server = match tiny_http::Server::http((interface, port)) {
                 Ok(server) => server,
                 Err(e) => {
@@ -259,41 +243,31 @@ fn main() -> ExitCode {
             let Ok(base_url) = BaseUrl::parse(&url) else {
                 return usage_error("bad address");
             };
-            let plan = PlanOptions {
-                drafts,
-                chapter: None,
-                base_url: Some(base_url),
-                now,
-            };
-            run_watch(&root, &output_dir, plan, Some((server, url)))
+            match site.plan(None, Some(base_url)) {
+                Ok(plan) => run_watch(&site.root, &output.output_dir, plan, Some((server, url))),
+                Err(code) => code,
+            }
         }
         Command::Check {
-            root,
-            drafts,
-            now,
+            site,
             chapter,
             format,
             external,
             timeout,
             deny_warnings,
         } => {
-            let now = match now_from(now.as_deref()) {
-                Ok(now) => now,
+            let plan = match site.plan(chapter, None) {
+                Ok(plan) => plan,
                 Err(code) => return code,
             };
-            let sources = match chapterhouse::source::read_tree(&root) {
+            let sources = match chapterhouse::source::read_tree(&site.root) {
                 Ok(sources) => sources,
                 Err(diagnostics) => {
                     return failed(diagnostics, "Check failed", "nothing was checked");
                 }
             };
             let options = check::CheckOptions {
-                plan: PlanOptions {
-                    drafts,
-                    chapter,
-                    base_url: None,
-                    now,
-                },
+                plan,
                 external,
                 timeout_seconds: timeout,
             };
