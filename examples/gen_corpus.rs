@@ -5,8 +5,10 @@
 //! ```
 //!
 //! OUT gets data/site.toml, one data file per chapter, and `chapters × pages` markdown pages of
-//! about 600 words each (headings, lists, links, a table, emphasis), plus a few
-//! organisation pages. The same arguments always give the same bytes.
+//! about 600 words each (headings, lists, links, a table, emphasis), plus a few organisation
+//! pages, two notices per chapter (one current, one expired into the archive), ten
+//! organisation notices, the starter privacy, cookie and ethics data and the example site's
+//! three data-processing schedules. The same arguments always give the same bytes.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -162,6 +164,34 @@ fn generate(out: &Path, chapters: usize, pages: usize) -> std::io::Result<()> {
     for (path, text) in chapterhouse::scaffold::STARTER_LEGAL {
         write(&out.join(path), text)?;
     }
+    // The example institute's schedules: 32 rows from the reference documents.
+    for (name, text) in [
+        (
+            "membership",
+            include_str!("../data/schedules/membership.toml"),
+        ),
+        (
+            "accreditation",
+            include_str!("../data/schedules/accreditation.toml"),
+        ),
+        ("training", include_str!("../data/schedules/training.toml")),
+    ] {
+        write(&out.join(format!("data/schedules/{name}.toml")), text)?;
+    }
+    for i in 0..10 {
+        write(
+            &out.join(format!(
+                "content/notices/2026-09-{:02}-institute-news-{i}.md",
+                i + 1
+            )),
+            &format!(
+                "+++\ntitle = \"Institute news {i}\"\ndate = 2026-09-{:02}\nsummary = \"{}.\"\n+++\n\n{}. See [about](@/about.md).\n",
+                i + 1,
+                capitalise(&rng.words(12)),
+                capitalise(&rng.words(60))
+            ),
+        )?;
+    }
     write(
         &out.join("content/_index.md"),
         "+++\ntitle = \"Synthetic Institute\"\n+++\n\nA generated site for benchmarks. See [about](@/about.md).\n",
@@ -180,6 +210,25 @@ fn generate(out: &Path, chapters: usize, pages: usize) -> std::io::Result<()> {
             "name = \"Chapter {c}\"\ncountry = \"{country}\"\nregion = \"{region}\"\nlanguage = \"{language}\"\ntimezone = \"{zone}\"\ndescription = \"\"\"\nThe chapter {c} meets monthly. Read [page 0](@/chapters/{slug}/page-0000.md).\n\"\"\"\n\n[contact]\nemail = \"{slug}@bench.example\"\n\n[[officers]]\nname = \"Officer {c}\"\nrole = \"Chair\"\n\n[[meetings]]\ntitle = \"Monthly meeting\"\nfrequency = \"monthly\"\nweekday = \"tuesday\"\nweek = 2\nstart_time = \"18:30\"\nduration_minutes = 90\nlocation = \"Hall {c}\"\nstarts_on = 2026-01-13\n"
         );
         write(&out.join(format!("data/chapters/{slug}.toml")), &data)?;
+        let notices = out.join(format!("content/chapters/{slug}/notices"));
+        write(
+            &notices.join(format!("2026-10-{:02}-meeting-moved.md", 1 + c % 28)),
+            &format!(
+                "+++\ntitle = \"Meeting moved\"\ndate = 2026-10-{:02}\nsummary = \"{}.\"\n+++\n\n{}. Read [page 0](@/chapters/{slug}/page-0000.md).\n",
+                1 + c % 28,
+                capitalise(&rng.words(10)),
+                capitalise(&rng.words(60))
+            ),
+        )?;
+        write(
+            &notices.join(format!("2026-03-{:02}-spring-call.md", 1 + c % 28)),
+            &format!(
+                "+++\ntitle = \"Spring call for papers\"\ndate = 2026-03-{:02}\nexpires = 2026-04-30\nsummary = \"{}.\"\n+++\n\n{}.\n",
+                1 + c % 28,
+                capitalise(&rng.words(10)),
+                capitalise(&rng.words(60))
+            ),
+        )?;
         for p in 0..pages {
             let title = format!("{} {p}", capitalise(&rng.words(3)));
             let body = page_body(&mut rng, Some(&slug), p, pages);

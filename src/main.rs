@@ -340,11 +340,13 @@ fn run_watch(
     let result = serve::watch(watcher, stop, move |result| match result {
         Ok(rebuild) => {
             println!(
-                "Rebuilt in {} ms: {} file{} written, {} removed",
+                "Rebuilt in {} ms: {} file{} written, {} removed ({} of {} rendered)",
                 rebuild.elapsed.as_millis(),
                 rebuild.written,
                 if rebuild.written == 1 { "" } else { "s" },
-                rebuild.removed
+                rebuild.removed,
+                rebuild.rendered,
+                rebuild.total
             );
             report_shared.reloaded();
         }

@@ -44,13 +44,13 @@ fn folder_files(dir: &Path) -> BTreeMap<String, String> {
 }
 
 /// Edits one file, lets the watcher rebuild, and checks the output against a full build.
-/// Returns how many files the rebuild wrote.
+/// Returns (files rendered, files written).
 fn edit_and_compare(
     watcher: &mut Watcher,
     site: &Path,
     file: &str,
     edit: impl FnOnce(String) -> String,
-) -> usize {
+) -> (usize, usize) {
     let path: PathBuf = site.join(file);
     fs::write(&path, edit(fs::read_to_string(&path).unwrap())).unwrap();
     let rebuild = watcher
@@ -75,7 +75,7 @@ fn edit_and_compare(
         }
         assert_eq!(&actual[output], text, "after editing {file}, {output}");
     }
-    rebuild.written
+    (rebuild.rendered, rebuild.written)
 }
 
 #[test]
@@ -85,37 +85,71 @@ fn partial_rebuilds_equal_full_builds() {
     copy_fixture(&site);
     let site = fs::canonicalize(&site).unwrap();
     let mut watcher = Watcher::new(&site, &dir.path().join("out"), common::options()).unwrap();
-    let all = watcher.rebuild().unwrap().written;
-    assert!(all > 20, "the first rebuild writes the site ({all} files)");
+    let first = watcher.rebuild().unwrap();
+    let all = first.total;
+    assert!(
+        first.written == all && all > 20,
+        "the first rebuild writes the site ({} of {all} files)",
+        first.written
+    );
 
     // Text only: just the page.
-    let written = edit_and_compare(&mut watcher, &site, "content/about.md", |text| {
+    let (rendered, written) = edit_and_compare(&mut watcher, &site, "content/about.md", |text| {
         text.replace("Founded in 1990.", "Founded in 1990 by twelve members.")
     });
-    assert_eq!(written, 1);
+    assert_eq!((rendered, written), (1, 1));
 
-    // A chapter page's title shows in the chapter's menu on every page of that chapter.
-    let written = edit_and_compare(
+    // A chapter page's title shows in the chapter's menu on every page of that chapter, the
+    // home, the directory and the sitemap: those are rendered, the rest is not.
+    let (rendered, written) = edit_and_compare(
         &mut watcher,
         &site,
         "content/chapters/lyon/groupe.md",
         |text| text.replace("Groupe de travail", "Groupe de recherche"),
     );
     assert!(
-        written > 1 && written < all / 2,
-        "the page and what lists it, not everything ({written} of {all})"
+        rendered < all / 2 && written > 1 && written <= rendered,
+        "the page and what lists it ({rendered} rendered, {written} written of {all})"
     );
 
     // An organisation page's date shows in the sitemap.
-    edit_and_compare(&mut watcher, &site, "content/about.md", |text| {
+    let (rendered, _) = edit_and_compare(&mut watcher, &site, "content/about.md", |text| {
         text.replace("date = 2026-03-24", "date = 2026-04-01")
     });
+    assert!(rendered < all / 2, "{rendered} of {all} rendered");
 
     // The home's intro (a section index) re-renders the home.
-    let written = edit_and_compare(&mut watcher, &site, "content/_index.md", |text| {
+    let (rendered, written) = edit_and_compare(&mut watcher, &site, "content/_index.md", |text| {
         text.replace("A small institute.", "A small, friendly institute.")
     });
-    assert_eq!(written, 1);
+    assert_eq!((rendered, written), (1, 1));
+
+    // A notice's text: the notice and the feeds that carry it (all notices, its chapter's).
+    let (rendered, written) = edit_and_compare(
+        &mut watcher,
+        &site,
+        "content/chapters/lyon/notices/2026-11-20-reunion-annulee.md",
+        |text| {
+            text.replace(
+                "Rendez-vous le 7 janvier.",
+                "Rendez-vous le 7 janvier, salle B.",
+            )
+        },
+    );
+    assert_eq!(
+        (rendered, written),
+        (3, 3),
+        "the notice page and the two feeds"
+    );
+
+    // A notice's summary shows in lists: everything is rendered, still the same result.
+    let (rendered, _) = edit_and_compare(
+        &mut watcher,
+        &site,
+        "content/notices/2026-11-01-welcome.md",
+        |text| text.replace("summary = \"", "summary = \"Updated: "),
+    );
+    assert_eq!(rendered, all);
 
     // An editor's temporary file, made and renamed away before the watcher looked, and a
     // change outside the source folders: nothing to rebuild.
@@ -124,12 +158,13 @@ fn partial_rebuilds_equal_full_builds() {
         .unwrap();
     assert!(nothing.is_none());
 
-    // A new alias changes the routes: the full path, still the same result.
-    edit_and_compare(&mut watcher, &site, "content/about.md", |text| {
+    // A new alias changes the routes: everything is rendered, still the same result.
+    let (rendered, _) = edit_and_compare(&mut watcher, &site, "content/about.md", |text| {
         text.replace(
             "aliases = [\"/about-us/\"]",
             "aliases = [\"/about-us/\", \"/who/\"]",
         )
     });
+    assert_eq!(rendered, all + 1, "one more output: the alias");
     assert!(watcher.output_dir().join("who/index.html").is_file());
 }

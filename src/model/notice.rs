@@ -30,7 +30,7 @@ impl NoticeKind {
 }
 
 /// The meeting an AGM notice convenes: its date, time, place and agenda are all required.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Agm {
     pub date: Option<Date>,
@@ -40,7 +40,7 @@ pub struct Agm {
     pub agenda: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeFrontMatter {
     pub title: String,

@@ -16,7 +16,7 @@ use notify_debouncer_mini::notify::{self, RecursiveMode, Watcher as _};
 use crate::build::{Prepared, prepare, render_prepared};
 use crate::check::links::{self, CheckedPage};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::page;
+use crate::model::{notice, page};
 use crate::output;
 use crate::plan::PlanOptions;
 use crate::plan::RouteKind;
@@ -26,6 +26,10 @@ use crate::source::{self, SOURCE_FOLDERS, SourceTree};
 /// What one rebuild did.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Rebuild {
+    /// Output files rendered: all of them, or those a page edit affects.
+    pub rendered: usize,
+    /// Of the site's output files.
+    pub total: usize,
     pub written: usize,
     pub removed: usize,
     pub elapsed: Duration,
@@ -137,12 +141,12 @@ impl Watcher {
         self.rebuild().map(Some)
     }
 
-    /// The fast path for the most common edit: existing pages changed and the site's routes
-    /// did not. A text edit re-renders only the routes showing those pages (the page, or
-    /// the home a section intro appears on). A front matter edit that moves nothing (a new
-    /// title, weight, date or description) also re-renders what lists the page: the pages of
-    /// its chapter (their chapter menu), the home, the chapter directory and the sitemap.
-    /// `None` when the change is anything else.
+    /// The fast path for the most common edit: existing pages or notices changed and the
+    /// site's routes did not. A text edit re-renders only the routes showing that text (the
+    /// page, the home a section intro appears on, a notice and the feeds carrying it). A page's
+    /// front matter edit that moves nothing (a new title, weight, date or description) also
+    /// re-renders what lists the page: the pages of its chapter (their chapter menu), the
+    /// home, the chapter directory and the sitemap. `None` when the change is anything else.
     fn page_edit(&mut self, changed: &[String]) -> Option<Result<Rebuild, Diagnostics>> {
         let started = Instant::now();
         let last = self.last.as_mut()?;
@@ -156,9 +160,20 @@ impl Watcher {
                 return None;
             }
             let site = &last.prepared.site;
+            let text = &self.sources.get(path)?.text;
+            if let Some(index) = site.notices.iter().position(|n| &n.source_path == path) {
+                let old = &site.notices[index];
+                let new = notice::parse(path, text, old.scope.clone()).ok()?;
+                // A notice's front matter places it in lists, archives and calendars.
+                if new.front != old.front || new.slug != old.slug {
+                    return None;
+                }
+                swaps.push(Edited::Notice(index, Box::new(new)));
+                continue;
+            }
             let index = site.pages.iter().position(|p| &p.source_path == path)?;
             let old = &site.pages[index];
-            let new = page::parse(path, &self.sources.get(path)?.text, old.scope.clone()).ok()?;
+            let new = page::parse(path, text, old.scope.clone()).ok()?;
             if new.front != old.front {
                 // A section intro's front matter shapes its section: take the full path.
                 if new.is_index || old.is_index {
@@ -166,16 +181,15 @@ impl Watcher {
                 }
                 front_changed = true;
             }
-            swaps.push((index, new));
+            swaps.push(Edited::Page(index, Box::new(new)));
         }
-        let mut previous_pages = Vec::new();
-        for (index, new) in swaps {
-            let old = std::mem::replace(&mut last.prepared.site.pages[index], new);
-            previous_pages.push((index, old));
-        }
-        let restore = |last: &mut LastGood, previous: Vec<(usize, crate::model::Page)>| {
-            for (index, old) in previous {
-                last.prepared.site.pages[index] = old;
+        let previous: Vec<Edited> = swaps
+            .into_iter()
+            .map(|edit| edit.swap_into(&mut last.prepared.site))
+            .collect();
+        let restore = |last: &mut LastGood, previous: Vec<Edited>| {
+            for edit in previous {
+                edit.swap_into(&mut last.prepared.site);
             }
         };
         if front_changed {
@@ -187,22 +201,24 @@ impl Watcher {
                     && plan.drafts_left_out == old.drafts_left_out
             });
             if !same_routes {
-                restore(last, previous_pages);
+                restore(last, previous);
                 return None;
             }
         }
-        let edited: Vec<usize> = previous_pages.iter().map(|(i, _)| *i).collect();
-        let routes = affected_routes(&last.prepared, &edited, front_changed);
+        let routes = affected_routes(&last.prepared, &previous, front_changed);
         if routes.is_empty() {
-            // A draft left out of the output: nothing shows it.
-            restore(last, previous_pages);
+            // A draft or a future notice left out of the output: nothing shows it.
+            restore(last, previous);
             return None;
         }
+        let total = last.prepared.plan.routes.len();
         match render_routes(last, &routes, front_changed) {
             Ok(files) => Some(
                 self.output
                     .update(&files)
                     .map(|written| Rebuild {
+                        rendered: routes.len(),
+                        total,
                         written,
                         removed: 0,
                         elapsed: started.elapsed(),
@@ -216,7 +232,7 @@ impl Watcher {
             ),
             Err(diagnostics) => {
                 // Keep the last good state: the broken page is re-read on the next save.
-                restore(last, previous_pages);
+                restore(last, previous);
                 if front_changed {
                     // The shared context was made from the broken edit's front matter.
                     last.state = None;
@@ -233,6 +249,7 @@ impl Watcher {
         let prepared = prepare(&self.sources, &self.plan, &mut warnings)?;
         let rendered = render_prepared(&prepared)?;
         let files = rendered.files;
+        let total = prepared.plan.routes.len();
         if !warnings.is_empty() {
             eprint!("{warnings}");
         }
@@ -249,6 +266,8 @@ impl Watcher {
             )
         })?;
         Ok(Rebuild {
+            rendered: total,
+            total,
             written,
             removed,
             elapsed: started.elapsed(),
@@ -349,19 +368,65 @@ pub fn watch(
     Ok(())
 }
 
-/// The indices of the routes that show the edited pages, and with `listed` also those that
-/// list them.
-fn affected_routes(prepared: &Prepared, edited: &[usize], listed: bool) -> Vec<usize> {
+/// A page or notice whose text was edited, by its index in the site.
+enum Edited {
+    Page(usize, Box<crate::model::Page>),
+    Notice(usize, Box<crate::model::Notice>),
+}
+
+impl Edited {
+    /// Puts this version into the site; returns the version it replaced.
+    fn swap_into(self, site: &mut crate::model::Site) -> Edited {
+        match self {
+            Edited::Page(i, page) => {
+                Edited::Page(i, Box::new(std::mem::replace(&mut site.pages[i], *page)))
+            }
+            Edited::Notice(i, notice) => Edited::Notice(
+                i,
+                Box::new(std::mem::replace(&mut site.notices[i], *notice)),
+            ),
+        }
+    }
+}
+
+/// The indices of the routes that show the edited pages and notices, and with `listed` also
+/// those that list the pages.
+fn affected_routes(prepared: &Prepared, edited: &[Edited], listed: bool) -> Vec<usize> {
+    use crate::model::Scope;
+    let pages: Vec<usize> = edited
+        .iter()
+        .filter_map(|e| match e {
+            Edited::Page(i, _) => Some(*i),
+            Edited::Notice(..) => None,
+        })
+        .collect();
+    let notices: Vec<usize> = edited
+        .iter()
+        .filter_map(|e| match e {
+            Edited::Notice(i, _) => Some(*i),
+            Edited::Page(..) => None,
+        })
+        .collect();
+    let site = &prepared.site;
+    // Feeds carry the notices' full text: the all-notices feed and their chapters' feeds.
+    let in_feed = |chapter: &Option<crate::model::ChapterSlug>| match chapter {
+        None => !notices.is_empty(),
+        Some(slug) => notices
+            .iter()
+            .any(|i| site.notices[*i].scope == Scope::Chapter(slug.clone())),
+    };
     let shows = |kind: &RouteKind| match kind {
         RouteKind::Page(i)
         | RouteKind::Home { intro: Some(i) }
-        | RouteKind::ChapterHome { intro: Some(i), .. } => edited.contains(i),
+        | RouteKind::ChapterHome { intro: Some(i), .. } => pages.contains(i),
+        RouteKind::Notice(i) => notices.contains(i),
+        RouteKind::Feed(chapter) => in_feed(chapter),
         _ => false,
     };
-    let chapters: Vec<&crate::model::Scope> = edited
+    let chapters: Vec<&Scope> = pages
         .iter()
-        .map(|i| &prepared.site.pages[*i].scope)
-        .filter(|scope| matches!(scope, crate::model::Scope::Chapter(_)))
+        .map(|i| &site.pages[*i].scope)
+        .filter(|scope| matches!(scope, Scope::Chapter(_)))
         .collect();
     let lists = |route: &crate::plan::Route| {
         listed
