@@ -212,7 +212,7 @@ fn generate(out: &Path, chapters: usize, pages: usize) -> std::io::Result<()> {
         write(&out.join(format!("data/chapters/{slug}.toml")), &data)?;
         let notices = out.join(format!("content/chapters/{slug}/notices"));
         write(
-            &notices.join(format!("2026-10-{:02}-meeting-moved.md", 1 + c % 28)),
+            &notices.join(format!("2026-10-{:02}-{slug}-meeting-moved.md", 1 + c % 28)),
             &format!(
                 "+++\ntitle = \"Meeting moved\"\ndate = 2026-10-{:02}\nsummary = \"{}.\"\n+++\n\n{}. Read [page 0](@/chapters/{slug}/page-0000.md).\n",
                 1 + c % 28,
@@ -221,7 +221,7 @@ fn generate(out: &Path, chapters: usize, pages: usize) -> std::io::Result<()> {
             ),
         )?;
         write(
-            &notices.join(format!("2026-03-{:02}-spring-call.md", 1 + c % 28)),
+            &notices.join(format!("2026-03-{:02}-{slug}-spring-call.md", 1 + c % 28)),
             &format!(
                 "+++\ntitle = \"Spring call for papers\"\ndate = 2026-03-{:02}\nexpires = 2026-04-30\nsummary = \"{}.\"\n+++\n\n{}.\n",
                 1 + c % 28,

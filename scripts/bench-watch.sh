@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark of `watch` (not a test): a one-page edit, a page title change, a template change
-# and a data change on a generated
+# Benchmark of `watch` (not a test): a one-page edit, a page title change, a notice edit, a
+# template change and a data change on a generated
 # corpus, each repeated, printing the median "Rebuilt in N ms" that watch reports (render in
 # memory + write the changed files), beside a cold build of the same corpus.
 #
@@ -16,7 +16,9 @@ rm -rf "$work"
 target/release/examples/gen_corpus --chapters "$chapters" --pages 50 "$work" >/dev/null
 mkdir -p "$work/themes/default/templates"
 cp themes/default/templates/base.html "$work/themes/default/templates/base.html"
-cold=$( { /usr/bin/time -f "%e" target/release/chapterhouse build -r "$work" -o "$work/cold" >/dev/null; } 2>&1 )
+if ! cold=$( { /usr/bin/time -f "%e" target/release/chapterhouse build -r "$work" -o "$work/cold" >/dev/null; } 2>&1 ); then
+  echo "the cold build failed:"; echo "$cold"; exit 1
+fi
 log="$work.log"
 target/release/chapterhouse watch -r "$work" -o "$work/public" >"$log" 2>&1 &
 pid=$!
@@ -41,6 +43,12 @@ for i in 1 2 3 4 5; do
   sed -i -E "2s/^title = .*/title = \"Retitled $i\"/" "$page"; n=$((n + 1)); wait_for $n; sleep 0.3
 done
 retitle=$(grep '^Rebuilt' "$log" | tail -5 | sed -E 's/Rebuilt in ([0-9]+) ms.*/\1/' | median)
+# A notice's text: the notice and the feeds carrying it.
+notice=$(ls "$work"/content/chapters/chapter-0000/notices/*.md | head -1)
+for i in 1 2 3 4 5; do
+  printf '\nUpdate %s.\n' "$i" >>"$notice"; n=$((n + 1)); wait_for $n; sleep 0.3
+done
+noticed=$(grep '^Rebuilt' "$log" | tail -5 | sed -E 's/Rebuilt in ([0-9]+) ms.*/\1/' | median)
 mkdir -p "$work/themes/default/templates"
 for i in 1 2 3; do
   sed "s|</main>|<!-- edit $i --></main>|" themes/default/templates/base.html >"$work/themes/default/templates/base.html"
@@ -57,6 +65,7 @@ echo "corpus: $pages pages ($chapters chapters), machine: $(nproc) cores"
 echo "cold build                     : ${cold} s"
 echo "one-page edit (median of 5)    : ${edit} ms"
 echo "page title change (median of 5): ${retitle} ms"
+echo "notice text edit (median of 5) : ${noticed} ms"
 echo "template change (median of 3)  : ${template} ms"
 echo "data change (median of 3)      : ${data} ms"
-grep '^Rebuilt' "$log" | tail -16
+grep '^Rebuilt' "$log" | tail -21

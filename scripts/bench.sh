@@ -65,7 +65,8 @@ for pages in "${sizes[@]}"; do
   rm -rf "$corpus/public" "$corpus"/.public.chapterhouse-*
   settle
   read -r cold cold_rss < <(measure cold "$bin" build -r "$corpus")
-  built=$(grep -o 'Built [0-9]* pages' "$work/out.log" | grep -o '[0-9]*')
+  built=$(grep -o 'Built [0-9]* pages' "$work/out.log" | grep -o '[0-9]*' || true)
+  [ -n "$built" ] || { echo "the cold build failed:"; cat "$work/out.log" "$work/time.log"; exit 1; }
   printf 'chapterhouse cold : %6.2f s  %8.0f pages/s  %5s MB peak RSS  (%s pages)\n' "$cold" "$(echo "$built / $cold" | bc -l)" "$cold_rss" "$built"
   read -r warm warm_rss < <(measure warm "$bin" build -r "$corpus")
   printf 'chapterhouse warm : %6.2f s  (nothing changed)  %5s MB peak RSS\n' "$warm" "$warm_rss"
