@@ -219,16 +219,21 @@ impl FolderOutput {
             .keys()
             .filter(|p| !produced.contains(p.as_str()))
         {
-            let full = self.staging.join(path);
-            let _ = fs::remove_file(&full);
-            let mut folder = full.parent();
-            while let Some(dir) = folder.filter(|d| *d != self.staging) {
-                if fs::remove_dir(dir).is_err() {
-                    break;
-                }
-                folder = dir.parent();
-            }
+            remove_with_empty_folders(&self.staging, path);
         }
+    }
+}
+
+/// Removes the file `path` below `root` and the folders it leaves empty, up to `root` itself.
+fn remove_with_empty_folders(root: &Path, path: &str) {
+    let full = root.join(path);
+    let _ = fs::remove_file(&full);
+    let mut folder = full.parent();
+    while let Some(dir) = folder.filter(|d| *d != root) {
+        if fs::remove_dir(dir).is_err() {
+            break;
+        }
+        folder = dir.parent();
     }
 }
 
@@ -337,16 +342,7 @@ impl LiveOutput {
             .cloned()
             .collect();
         for path in &stale {
-            let full = self.target.join(path);
-            let _ = fs::remove_file(&full);
-            // Remove folders left empty, up to the output folder itself.
-            let mut folder = full.parent();
-            while let Some(dir) = folder.filter(|d| *d != self.target) {
-                if fs::remove_dir(dir).is_err() {
-                    break;
-                }
-                folder = dir.parent();
-            }
+            remove_with_empty_folders(&self.target, path);
             self.files.remove(path);
         }
         if !pending.is_empty() || !stale.is_empty() {

@@ -14,18 +14,6 @@ fn chapterhouse() -> Command {
     cmd
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<_> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
@@ -87,7 +75,7 @@ fn two_builds_are_byte_identical() {
 #[test]
 fn failed_build_exits_1_and_leaves_previous_output_identical() {
     let site = tempfile::tempdir().unwrap();
-    copy_dir(&common::fixture("small"), site.path());
+    common::copy_fixture("small", site.path());
     chapterhouse()
         .arg("build")
         .arg("-r")
@@ -151,7 +139,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn a_failed_first_build_says_nothing_was_written() {
     let site = tempfile::tempdir().unwrap();
-    copy_dir(&common::fixture("small"), site.path());
+    common::copy_fixture("small", site.path());
     fs::write(site.path().join("data/site.toml"), "title = \"x\"\n").unwrap();
     chapterhouse()
         .arg("build")
@@ -273,7 +261,7 @@ fn init_creates_a_site_that_builds_and_new_scaffolds_files() {
 #[test]
 fn an_unchanged_site_is_recognised_and_a_change_rebuilds() {
     let site = tempfile::tempdir().unwrap();
-    copy_dir(&common::fixture("small"), site.path());
+    common::copy_fixture("small", site.path());
     let build = || {
         let mut cmd = chapterhouse();
         cmd.env("SOURCE_DATE_EPOCH", "1795000000")

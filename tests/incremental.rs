@@ -14,19 +14,6 @@ use chapterhouse::output::MARKER;
 use chapterhouse::serve::Watcher;
 use chapterhouse::source::read_tree;
 
-fn copy_fixture(to: &Path) {
-    let from = common::fixture("small");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn folder_files(dir: &Path) -> BTreeMap<String, String> {
     walkdir::WalkDir::new(dir)
         .into_iter()
@@ -82,7 +69,7 @@ fn edit_and_compare(
 fn partial_rebuilds_equal_full_builds() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    copy_fixture(&site);
+    common::copy_fixture("small", &site);
     let site = fs::canonicalize(&site).unwrap();
     let mut watcher = Watcher::new(&site, &dir.path().join("out"), common::options()).unwrap();
     let first = watcher.rebuild().unwrap();

@@ -1,5 +1,7 @@
 //! `watch` and `serve` over a real file system and real HTTP on loopback, with bounded waits.
 
+mod common;
+
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -15,19 +17,6 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-fn copy_fixture(to: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 
@@ -113,7 +102,7 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     let output = dir.path().join("out");
-    copy_fixture(&site);
+    common::copy_fixture("small", &site);
     let server = serve(&site, &output);
     let url = &server.url;
     eventually("the first build", || {
@@ -217,7 +206,7 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
 fn server_refuses_traversal_and_serves_types_and_404() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    copy_fixture(&site);
+    common::copy_fixture("small", &site);
     fs::write(dir.path().join("secret.txt"), "secret").unwrap();
     let server = serve(&site, &dir.path().join("out"));
     let url = &server.url;

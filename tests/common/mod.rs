@@ -19,6 +19,20 @@ pub fn fixed_now() -> jiff::Timestamp {
     "2026-11-23T12:00:00Z".parse().unwrap()
 }
 
+/// Copies a fixture site into `to` (a temporary folder a test may then edit).
+pub fn copy_fixture(name: &str, to: &Path) {
+    let from = fixture(name);
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 pub fn options() -> PlanOptions {
     PlanOptions {
         now: fixed_now(),
