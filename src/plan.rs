@@ -99,6 +99,9 @@ impl LegalPage {
     }
 }
 
+/// The theme asset that runs the cookie consent banner.
+pub const CONSENT_SCRIPT: &str = "consent.js";
+
 /// One output file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Route {
@@ -482,7 +485,15 @@ pub fn plan(site: &Site, options: &PlanOptions) -> Result<Plan, Diagnostics> {
             origin.to_string(),
         ));
     }
-    for path in site.theme.assets.keys() {
+    // The theme's consent script serves the cookie banner; a site whose cookies are all
+    // strictly necessary has no banner, so the script is left out rather than published unused.
+    let needs_consent = site.legal.cookies.needs_consent();
+    for path in site
+        .theme
+        .assets
+        .keys()
+        .filter(|path| needs_consent || path.as_str() != CONSENT_SCRIPT)
+    {
         planner.add(file_route(
             path,
             RouteKind::ThemeAsset(path.clone()),

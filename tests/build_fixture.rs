@@ -162,7 +162,6 @@ fn a_chapter_builds_standalone_at_its_site_url() {
             "404.html",
             "_headers",
             "calendar.ics",
-            "consent.js",
             "cookies/index.html",
             "data-processing/index.html",
             "data-processing/schedules.csv",

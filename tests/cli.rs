@@ -42,7 +42,7 @@ fn build_prints_one_summary_line() {
         .arg(&target)
         .assert()
         .success()
-        .stdout(predicate::str::is_match(r"^Built 14 pages \(29 files\) in \d+ ms\n$").unwrap());
+        .stdout(predicate::str::is_match(r"^Built 14 pages \(28 files\) in \d+ ms\n$").unwrap());
     let home = fs::read_to_string(target.join("chapters/lyon/index.html")).unwrap();
     assert!(home.contains("Claire Martin"));
 }
@@ -278,7 +278,7 @@ fn an_unchanged_site_is_recognised_and_a_change_rebuilds() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "Up to date: 13 pages (28 files) unchanged",
+            "Up to date: 13 pages (27 files) unchanged",
         ));
     let about = site.path().join("content/about.md");
     fs::write(

@@ -94,6 +94,10 @@ fn a_site_with_only_necessary_cookies_has_no_consent_code() {
         );
     }
     assert!(text_of(&site["cookies/index.html"]).contains("there is nothing to choose"));
+    assert!(
+        !site.contains_key("consent.js"),
+        "the consent script is not published when nothing needs consent"
+    );
 }
 
 #[test]
