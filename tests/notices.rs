@@ -113,6 +113,55 @@ fn chapter_calendar_reads_back_with_recurrence_exdate_and_dst() {
 }
 
 #[test]
+fn a_weekly_london_meeting_keeps_its_local_time_across_the_october_change() {
+    let chapter = "name = \"Leeds\"\ncountry = \"United Kingdom\"\ntimezone = \"Europe/London\"\n\
+        [contact]\nemail = \"leeds@t.example\"\n\
+        [[meetings]]\ntitle = \"Reading group\"\nfrequency = \"weekly\"\nweekday = \"wednesday\"\n\
+        start_time = \"12:30\"\nduration_minutes = 60\nlocation = \"Library\"\n\
+        starts_on = 2026-09-02\nuntil = 2026-12-16\ncancelled = [2026-11-04]\n";
+    let sources = sources_with_legal([
+        ("data/site.toml", SITE_TOML),
+        ("data/chapters/leeds.toml", chapter),
+    ]);
+    let site = build_sources(&sources, &at("2026-09-01T12:00:00Z")).unwrap();
+    let events = events(&site["chapters/leeds/calendar.ics"]);
+    let meeting = &events[0];
+    assert_eq!(prop(meeting, "DTSTART"), ["20260902T123000"]);
+    // UNTIL is the last day's end in the chapter's zone, in UTC (RFC 5545 with a TZID start).
+    let rule = prop(meeting, "RRULE")[0];
+    assert!(
+        rule.starts_with("FREQ=WEEKLY;BYDAY=WE;UNTIL=20261216T"),
+        "{rule}"
+    );
+    let set: RRuleSet = format!(
+        "DTSTART;TZID=Europe/London:{}\nRRULE:{rule}\nEXDATE;TZID=Europe/London:{}",
+        prop(meeting, "DTSTART")[0],
+        prop(meeting, "EXDATE")[0]
+    )
+    .parse()
+    .unwrap();
+    let dates: Vec<String> = set.all(100).dates.iter().map(|d| d.to_rfc3339()).collect();
+    // 12:30 in London on both sides of 25 October (BST, then GMT); 4 November is cancelled;
+    // the series ends on 16 December.
+    let around: Vec<&str> = dates
+        .iter()
+        .map(String::as_str)
+        .filter(|d| d.starts_with("2026-10-2") || d.starts_with("2026-11-0"))
+        .collect();
+    assert_eq!(
+        around,
+        ["2026-10-21T12:30:00+01:00", "2026-10-28T12:30:00+00:00"]
+    );
+    assert_eq!(dates.first().unwrap(), "2026-09-02T12:30:00+01:00");
+    assert_eq!(dates.last().unwrap(), "2026-12-16T12:30:00+00:00");
+    assert_eq!(
+        dates.len(),
+        15,
+        "16 Wednesdays less the cancelled one: {dates:?}"
+    );
+}
+
+#[test]
 fn organisation_calendar_has_every_chapter() {
     let site = build_fixture("small", &options());
     let events = events(&site["calendar.ics"]);
