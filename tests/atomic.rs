@@ -7,6 +7,13 @@ use std::time::Instant;
 
 const SITE: &str = "title = \"T\"\nbase_url = \"https://t.example/\"\n[controller]\nname = \"T\"\naddress = \"A\"\nemail = \"p@t.example\"\n";
 
+/// `chapterhouse build -r ROOT`, to be run or spawned.
+fn build(root: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chapterhouse"));
+    command.arg("build").arg("-r").arg(root);
+    command
+}
+
 fn write_site(root: &Path, version: u32, pages: usize) {
     fs::create_dir_all(root.join("data")).unwrap();
     fs::write(root.join("data/site.toml"), SITE).unwrap();
@@ -50,25 +57,13 @@ fn sigkill_at_any_moment_leaves_old_or_new_site() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let output = root.join("public");
-    let binary = env!("CARGO_BIN_EXE_chapterhouse");
     write_site(root, 1, pages);
-    assert!(
-        Command::new(binary)
-            .arg("build")
-            .arg("-r")
-            .arg(root)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(build(root).status().unwrap().success());
     write_site(root, 2, pages);
 
     let started = Instant::now();
     assert!(
-        Command::new(binary)
-            .arg("build")
-            .arg("-r")
-            .arg(root)
+        build(root)
             .arg("-o")
             .arg(root.join("probe"))
             .status()
@@ -78,24 +73,11 @@ fn sigkill_at_any_moment_leaves_old_or_new_site() {
     let full = started.elapsed();
     fs::remove_dir_all(root.join("probe")).unwrap();
     write_site(root, 1, pages);
-    assert!(
-        Command::new(binary)
-            .arg("build")
-            .arg("-r")
-            .arg(root)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(build(root).status().unwrap().success());
     write_site(root, 2, pages);
 
     for step in 0..10u32 {
-        let mut child = Command::new(binary)
-            .arg("build")
-            .arg("-r")
-            .arg(root)
-            .spawn()
-            .unwrap();
+        let mut child = build(root).spawn().unwrap();
         std::thread::sleep(full * step / 10);
         let _ = child.kill();
         let _ = child.wait();
@@ -111,28 +93,12 @@ fn sigkill_at_any_moment_leaves_old_or_new_site() {
         if found == [2] {
             // Reset so later steps kill a build that has work to do.
             write_site(root, 1, pages);
-            assert!(
-                Command::new(binary)
-                    .arg("build")
-                    .arg("-r")
-                    .arg(root)
-                    .status()
-                    .unwrap()
-                    .success()
-            );
+            assert!(build(root).status().unwrap().success());
             write_site(root, 2, pages);
         }
     }
     // A later build cleans up the staging folders of killed builds.
-    assert!(
-        Command::new(binary)
-            .arg("build")
-            .arg("-r")
-            .arg(root)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(build(root).status().unwrap().success());
     let leftovers: Vec<String> = fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -146,11 +112,10 @@ fn output_folders_holding_the_sources_are_always_refused() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     write_site(&root, 1, 1);
-    let binary = env!("CARGO_BIN_EXE_chapterhouse");
     for target in [".", "..", "content", "content/out"] {
         for force in [false, true] {
-            let mut cmd = Command::new(binary);
-            cmd.arg("build").arg("-r").arg(&root).arg("-o").arg(target);
+            let mut cmd = build(&root);
+            cmd.arg("-o").arg(target);
             if force {
                 cmd.arg("--force");
             }
