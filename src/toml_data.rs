@@ -71,8 +71,18 @@ fn hint_for(message: &str) -> Option<String> {
         "value"
     } else if let Some(field) = message.strip_prefix("missing field ") {
         return Some(format!("add {field} here; it is required"));
-    } else {
+    } else if ["invalid type", "invalid value", "invalid length"]
+        .iter()
+        .any(|p| message.starts_with(p))
+    {
         return None;
+    } else if message.starts_with("duplicate key") {
+        return Some("each key appears once in its table; remove or rename one".to_string());
+    } else {
+        // The parser's own syntax messages ("extra `=`", "invalid string"): show the shape.
+        return Some(
+            "each line is `key = value`; text goes in quotes (`name = \"Leeds\"`), dates are written 2026-03-24".to_string(),
+        );
     };
     let word = between_backticks(message).next()?;
     let expected: Vec<&str> = message
@@ -190,6 +200,24 @@ mod tests {
             err.message
         );
         assert_eq!(err.hint.as_deref(), Some("did you mean `language`?"));
+    }
+
+    #[test]
+    fn syntax_errors_get_a_hint_on_the_shape_of_a_line() {
+        for text in ["title = = \"x\"\n", "title = Leeds\n"] {
+            let err = parse::<Sample>(text, Embedding::whole("a.toml", text)).unwrap_err();
+            assert_eq!(err.location.clone().unwrap().line, 1, "{text}");
+            assert!(
+                err.hint
+                    .as_deref()
+                    .is_some_and(|h| h.contains("`key = value`")),
+                "{text}: {:?}",
+                err.hint
+            );
+        }
+        let text = "title = 3\n";
+        let err = parse::<Sample>(text, Embedding::whole("a.toml", text)).unwrap_err();
+        assert_eq!(err.hint, None, "a type error says what was expected itself");
     }
 
     #[test]
