@@ -280,14 +280,11 @@ fn an_unchanged_site_is_recognised_and_a_change_rebuilds() {
         .stdout(predicate::str::starts_with(
             "Up to date: 13 pages (27 files) unchanged",
         ));
-    let about = site.path().join("content/about.md");
-    fs::write(
-        &about,
-        fs::read_to_string(&about)
-            .unwrap()
-            .replace("Founded in 1990", "Founded in 1991"),
-    )
-    .unwrap();
+    common::replace_in(
+        &site.path().join("content/about.md"),
+        "Founded in 1990",
+        "Founded in 1991",
+    );
     build()
         .assert()
         .success()

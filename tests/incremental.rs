@@ -39,7 +39,10 @@ fn edit_and_compare(
     edit: impl FnOnce(String) -> String,
 ) -> (usize, usize) {
     let path: PathBuf = site.join(file);
-    fs::write(&path, edit(fs::read_to_string(&path).unwrap())).unwrap();
+    let before = fs::read_to_string(&path).unwrap();
+    let after = edit(before.clone());
+    assert_ne!(before, after, "the edit of {file} changed nothing");
+    fs::write(&path, after).unwrap();
     let rebuild = watcher
         .update(&[path])
         .unwrap_or_else(|d| panic!("rebuild after editing {file} failed:\n{d}"))

@@ -111,13 +111,7 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
 
     // An edit shows up, and the served HTML carries the live-reload script.
     let about = site.join("content/about.md");
-    fs::write(
-        &about,
-        fs::read_to_string(&about)
-            .unwrap()
-            .replace("Founded in 1990", "Founded in 1991"),
-    )
-    .unwrap();
+    common::replace_in(&about, "Founded in 1990", "Founded in 1991");
     eventually("the edit", || {
         get(&format!("{url}about/")).2.contains("Founded in 1991")
     });

@@ -19,6 +19,14 @@ pub fn fixed_now() -> jiff::Timestamp {
     "2026-11-23T12:00:00Z".parse().unwrap()
 }
 
+/// Edits a file in place, replacing `from` with `to`; panics if `from` is not there, so a
+/// test never goes on with an edit that did nothing.
+pub fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "`{from}` is not in {}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
 /// Copies a fixture site into `to` (a temporary folder a test may then edit).
 pub fn copy_fixture(name: &str, to: &Path) {
     let from = fixture(name);
