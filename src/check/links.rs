@@ -150,7 +150,7 @@ pub struct LinkContext {
 
 impl LinkContext {
     pub fn new(plan: &crate::plan::Plan, thorough: bool) -> Self {
-        let root_path = plan.root.path().to_string();
+        let root_path = plan.layout.root().path().to_string();
         let outputs: std::collections::HashSet<String> =
             plan.routes.iter().map(|r| r.output.clone()).collect();
         let known = outputs
@@ -166,7 +166,7 @@ impl LinkContext {
         LinkContext {
             outputs,
             known,
-            root_url: plan.root.absolute(""),
+            root_url: plan.layout.absolute(""),
             root_path,
             thorough,
         }

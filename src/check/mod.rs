@@ -86,7 +86,7 @@ pub fn run(sources: &SourceTree, options: &CheckOptions) -> CheckReport {
             report.diagnostics.extend(lints::third_parties(
                 &site,
                 &outcome.pages,
-                &plan.root.absolute(""),
+                &plan.layout.absolute(""),
             ));
             report
                 .diagnostics

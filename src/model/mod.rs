@@ -6,6 +6,7 @@
 pub mod chapter;
 pub mod notice;
 pub mod page;
+pub mod source_paths;
 pub mod theme;
 
 use std::collections::BTreeMap;

@@ -44,6 +44,24 @@ impl Theme {
     }
 }
 
+/// The templates every theme provides (the default theme has them all).
+pub const REQUIRED_TEMPLATES: [&str; 14] = [
+    "notices.html",
+    "notice.html",
+    "privacy.html",
+    "cookies.html",
+    "data_processing.html",
+    "ethics.html",
+    "oath.html",
+    "base.html",
+    "home.html",
+    "chapters.html",
+    "chapter.html",
+    "page.html",
+    "404.html",
+    "alias.html",
+];
+
 /// Builds the theme named `name`: the embedded default, overlaid with the site's files.
 pub fn load(name: &str, sources: &SourceTree) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
@@ -97,6 +115,15 @@ pub fn load(name: &str, sources: &SourceTree) -> Result<Theme, Vec<Diagnostic>> 
             }
         };
         problems.push(diagnostic);
+    }
+    for missing in REQUIRED_TEMPLATES
+        .iter()
+        .filter(|name| !theme.templates.contains_key(**name))
+    {
+        problems.push(
+            Diagnostic::error(format!("the theme has no `{missing}` template"))
+                .in_file(&format!("themes/{name}/templates/{missing}")),
+        );
     }
     if problems.is_empty() {
         Ok(theme)

@@ -160,7 +160,7 @@ fn chapter_view(
             .get(&format!("language_{}", chapter.language.primary()))
             .cloned()
             .unwrap_or_else(|| chapter.language.as_str().to_string()),
-        href: plan.chapter_href(&chapter.slug),
+        href: plan.layout.chapter_href(&chapter.slug),
         timezone: chapter.data.timezone.get_ref().clone(),
         contact: chapter.data.contact.clone(),
         officers: chapter

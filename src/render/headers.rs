@@ -19,7 +19,7 @@ pub fn content_security_policy(extra_hosts: &[String]) -> String {
 
 /// The headers file, for every path below the site's root path.
 pub fn headers_file(site: &Site, plan: &Plan) -> String {
-    let root = plan.root.path();
+    let root = plan.layout.root().path();
     format!(
         "{root}*\n  Content-Security-Policy: {}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: SAMEORIGIN\n  Permissions-Policy: interest-cohort=(), camera=(), microphone=(), geolocation=()\n",
         content_security_policy(&site.legal.cookies.hosts())

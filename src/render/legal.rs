@@ -183,7 +183,7 @@ fn privacy(
             html: label(t, &format!("right_{}_text", r.key())),
         })
         .collect();
-    let chapter = plan.standalone.as_ref().and_then(|slug| site.chapter(slug));
+    let chapter = plan.layout.standalone_chapter(site);
     let local: Vec<crate::legal::privacy::Recipient> = chapter
         .map(|c| {
             c.data
@@ -419,7 +419,7 @@ fn ethics(
     context.insert("adopted_iso", &e.adopted.0.to_string());
     context.insert("preamble", &markdown(&e.preamble, &locate)?);
     context.insert("commitments", &e.commitments);
-    let chapter = plan.standalone.as_ref().and_then(|slug| site.chapter(slug));
+    let chapter = plan.layout.standalone_chapter(site);
     let mut oath = e.oath.clone();
     if let Some(chapter) = chapter {
         if !chapter.data.legal.oath.is_empty() {

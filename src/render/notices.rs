@@ -9,7 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::chapter::occurs_on;
 use crate::model::notice::NoticeKind;
 use crate::model::{Chapter, ChapterSlug, Notice, Scope, Site};
-use crate::plan::Plan;
+use crate::plan::{Layout, Plan};
 use crate::render::context::format_date;
 
 type Strings = BTreeMap<String, String>;
@@ -36,7 +36,7 @@ pub fn view(site: &Site, plan: &Plan, notice: &Notice, t: &Strings) -> NoticeVie
     };
     NoticeView {
         title: title(notice, t),
-        href: plan.href(&plan.notice_url(notice)),
+        href: plan.href(&Layout::notice(&notice.slug)),
         date: format_date(notice.front.date.0, t),
         date_iso: notice.front.date.0.to_string(),
         summary: notice.front.summary.clone(),
@@ -48,7 +48,7 @@ pub fn view(site: &Site, plan: &Plan, notice: &Notice, t: &Strings) -> NoticeVie
         pinned: notice.front.pinned,
         expired: notice.is_expired(plan.today),
         chapter_name: chapter.map(|c| c.data.name.clone()),
-        chapter_href: chapter.map(|c| plan.chapter_href(&c.slug)),
+        chapter_href: chapter.map(|c| plan.layout.chapter_href(&c.slug)),
     }
 }
 

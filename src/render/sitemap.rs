@@ -9,7 +9,7 @@ pub fn sitemap(site: &Site, plan: &Plan) -> String {
     );
     for route in plan.routes.iter().filter(|r| r.is_html_page()) {
         xml.push_str("  <url>\n    <loc>");
-        xml.push_str(&escape_xml(&plan.root.absolute(&route.url)));
+        xml.push_str(&escape_xml(&plan.layout.absolute(&route.url)));
         xml.push_str("</loc>\n");
         if let RouteKind::Page(i) = route.kind
             && let Some(date) = site.pages[i].front.date
@@ -25,7 +25,7 @@ pub fn sitemap(site: &Site, plan: &Plan) -> String {
 pub fn robots(plan: &Plan) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        plan.root.absolute("sitemap.xml")
+        plan.layout.absolute("sitemap.xml")
     )
 }
 

@@ -472,7 +472,13 @@ fn render_routes(
                 let route = &plan.routes[*i];
                 renderer.render_route(route).map(|bytes| {
                     let checked = route.output.ends_with(".html").then(|| {
-                        links::inspect(&bytes, &route.output, &route.url, &route.origin, context)
+                        links::inspect(
+                            &bytes,
+                            &route.output,
+                            &route.url,
+                            &route.origin.to_string(),
+                            context,
+                        )
                     });
                     (route.output.clone(), bytes, checked)
                 })
