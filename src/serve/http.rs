@@ -1,15 +1,24 @@
 //! The development server: serves the output folder on loopback, never anything outside it,
 //! with live reload injected into HTML responses (only here, never into `build` output) and
 //! the build's errors shown in the browser while the site is broken.
+//!
+//! It speaks a strict subset of HTTP/1.1 itself ([`wire`]) over `std::net`: GET and HEAD,
+//! bounded request heads, whole responses, keep-alive. Each connection holds one of
+//! [`MAX_CONNECTIONS`] slots, released by a guard on every path out of its thread.
+
+mod events;
+mod wire;
 
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, BufReader, Read};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+pub use wire::{HEAD_DEADLINE, MAX_HEAD, MAX_HEADERS};
+use wire::{Method, RequestHead, Response};
 
 /// Live-reload and error state shared by the watcher and the server.
 #[derive(Debug, Default)]
@@ -25,10 +34,18 @@ struct State {
     stopping: bool,
 }
 
+/// Why [`Shared::wait`] returned.
+enum Wake {
+    Changed(u64),
+    Quiet,
+    Gone,
+    Stopped,
+}
+
 impl Shared {
     /// A build succeeded: clear the error and tell browsers to reload.
     pub fn reloaded(&self) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.lock();
         state.generation += 1;
         state.error = None;
         self.changed.notify_all();
@@ -36,130 +53,305 @@ impl Shared {
 
     /// A build failed: keep the last good output and show the error.
     pub fn failed(&self, error: String) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.lock();
         state.generation += 1;
         state.error = Some(error);
         self.changed.notify_all();
     }
 
     pub fn stop(&self) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.stopping = true;
+        self.lock().stopping = true;
         self.changed.notify_all();
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn error(&self) -> Option<String> {
-        self.state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .error
-            .clone()
+        self.lock().error.clone()
     }
 
     fn generation(&self) -> u64 {
-        self.state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .generation
+        self.lock().generation
     }
 
-    /// Waits until the generation passes `seen` (or a timeout for keep-alive comments).
-    fn wait(&self, seen: u64, timeout: Duration) -> Option<u64> {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+    /// Wakes the waiters so they look at their `gone` flags. Taking the lock first means a
+    /// waiter cannot miss it between checking its flag and starting to wait.
+    fn poke(&self) {
+        let _state = self.lock();
+        self.changed.notify_all();
+    }
+
+    /// Waits until the generation passes `seen`, `gone` is raised, the server stops, or
+    /// `timeout` passes quietly.
+    fn wait(&self, seen: u64, timeout: Duration, gone: &AtomicBool) -> Wake {
+        let state = self.lock();
         let (state, _) = self
             .changed
-            .wait_timeout_while(state, timeout, |s| s.generation == seen && !s.stopping)
+            .wait_timeout_while(state, timeout, |s| {
+                s.generation == seen && !s.stopping && !gone.load(Ordering::SeqCst)
+            })
             .unwrap_or_else(|e| e.into_inner());
         if state.stopping {
-            None
+            Wake::Stopped
+        } else if gone.load(Ordering::SeqCst) {
+            Wake::Gone
+        } else if state.generation != seen {
+            Wake::Changed(state.generation)
         } else {
-            Some(state.generation)
+            Wake::Quiet
         }
     }
 }
 
 pub const EVENTS_PATH: &str = "/__chapterhouse/events";
 pub const RELOAD_SCRIPT_PATH: &str = "/__chapterhouse/livereload.js";
-const RELOAD_SCRIPT: &str = "(function(){var s=new EventSource(\"/__chapterhouse/events\");s.onmessage=function(){location.reload();};})();\n";
+/// Connects to the events stream, telling it which build the page came from (the script
+/// tag's `data-generation`), and reloads on every `reload` message.
+const RELOAD_SCRIPT: &str = "(function(){var t=document.currentScript,g=t&&t.dataset.generation,s=new EventSource(\"/__chapterhouse/events\"+(g?\"?since=\"+g:\"\"));s.onmessage=function(e){if(e.data===\"reload\"){s.close();location.reload();}};})();\n";
 /// Most simultaneous connections; more are answered 503 at once.
 pub const MAX_CONNECTIONS: usize = 64;
 /// Requests with a larger body are refused; the server only answers GET and HEAD.
 pub const MAX_REQUEST_BODY: usize = 64 * 1024;
+/// An idle keep-alive connection is closed after this long, freeing its slot.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(15);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Serves `root` until `shared.stop()`; returns the bound address at once via `bound`.
-pub fn serve(server: Server, root: PathBuf, shared: Arc<Shared>) {
-    let active = Arc::new(AtomicUsize::new(0));
-    for request in server.incoming_requests() {
-        if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
-            let _ = request.respond(Response::from_string("busy").with_status_code(503));
-            continue;
-        }
-        active.fetch_add(1, Ordering::SeqCst);
-        let (root, shared, active) = (root.clone(), shared.clone(), active.clone());
-        std::thread::spawn(move || {
-            handle(request, &root, &shared);
-            active.fetch_sub(1, Ordering::SeqCst);
-        });
+/// Something the server can take its listening socket from.
+pub trait Listen {
+    fn into_listener(self) -> io::Result<TcpListener>;
+}
+
+impl Listen for TcpListener {
+    fn into_listener(self) -> io::Result<TcpListener> {
+        Ok(self)
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| {
-        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).unwrap_or_else(|_| unreachable!())
+/// tiny_http reads request heads without any size limit, so it never reads a request here:
+/// its server is closed and its address listened on again. Prefer passing a `TcpListener`.
+impl Listen for tiny_http::Server {
+    fn into_listener(self) -> io::Result<TcpListener> {
+        let address = self
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| io::Error::other("not listening on an IP address"))?;
+        drop(self);
+        // Its accept thread lets go of the socket a moment after the drop.
+        let started = Instant::now();
+        loop {
+            match TcpListener::bind(address) {
+                Ok(listener) => return Ok(listener),
+                Err(e)
+                    if e.kind() == io::ErrorKind::AddrInUse
+                        && started.elapsed() < Duration::from_secs(5) =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// A counted resource: taken if fewer than its limit are out, given back on drop.
+struct Slots {
+    taken: Arc<AtomicUsize>,
+    limit: usize,
+}
+
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Slots {
+    fn new(limit: usize) -> Slots {
+        Slots {
+            taken: Arc::new(AtomicUsize::new(0)),
+            limit,
+        }
+    }
+
+    fn take(&self) -> Option<Slot> {
+        self.taken
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < self.limit).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(self.taken.clone()))
+    }
+}
+
+/// Serves `root` on `listener` for as long as the process runs.
+pub fn serve(listener: impl Listen, root: PathBuf, shared: Arc<Shared>) {
+    let listener = match listener.into_listener() {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: the development server cannot listen: {e}");
+            return;
+        }
+    };
+    let connections = Slots::new(MAX_CONNECTIONS);
+    // Connections over the cap get their 503 from a thread of their own, so a slow client
+    // cannot stall the accept loop; those threads are capped too, past that a connection
+    // is closed unanswered.
+    let refusals = Slots::new(MAX_CONNECTIONS);
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else {
+            // Out of file descriptors, say: do not spin, the next accept may succeed.
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
+        };
+        if let Some(slot) = connections.take() {
+            let (root, shared) = (root.clone(), shared.clone());
+            // A thread that cannot start drops its closure, and with it the slot.
+            let _ = std::thread::Builder::new()
+                .name("http".into())
+                .spawn(move || {
+                    let _slot = slot;
+                    connection(stream, &root, &shared);
+                });
+        } else if let Some(slot) = refusals.take() {
+            let _ = std::thread::Builder::new()
+                .name("http-busy".into())
+                .spawn(move || {
+                    let _slot = slot;
+                    busy(stream);
+                });
+        }
+    }
+}
+
+/// Answers 503 to whatever request the client sends (read under the usual limits).
+fn busy(stream: TcpStream) {
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    if wire::read_head(&mut BufReader::new(read_half), Duration::from_secs(2)).is_ok() {
+        wire::refuse(&stream, 503);
+    }
+}
+
+/// Serves requests on one connection until it closes, idles out or fails.
+fn connection(stream: TcpStream, root: &Path, shared: &Arc<Shared>) {
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    loop {
+        let head = match wire::read_head(&mut reader, IDLE_TIMEOUT) {
+            Ok(head) => head,
+            Err(error) => {
+                if let Some(status) = error.status() {
+                    wire::refuse(&stream, status);
+                }
+                return;
+            }
+        };
+        if let Err(status) = skip_body(&head, &mut reader) {
+            wire::refuse(&stream, status);
+            return;
+        }
+        let close = head.wants_close();
+        let head_only = head.method == Method::Head;
+        let response = match route(&head, root, shared) {
+            Reply::Events { since } => {
+                events::stream(stream, shared, since, head_only);
+                return;
+            }
+            Reply::Whole(response) => response,
+        };
+        if io::Write::write_all(&mut &stream, &response.to_bytes(head_only, close)).is_err()
+            || close
+        {
+            return;
+        }
+    }
+}
+
+/// Reads past a request body, so the next request on the connection starts where it should.
+/// Bodies over [`MAX_REQUEST_BODY`] get 413 and chunked ones 411 (nothing here reads them).
+fn skip_body(head: &RequestHead, reader: &mut BufReader<TcpStream>) -> Result<(), u16> {
+    if head.header("transfer-encoding").is_some() {
+        return Err(411);
+    }
+    let length = match head.header("content-length") {
+        None => return Ok(()),
+        Some(value) => value.parse::<u64>().map_err(|_| 400u16)?,
+    };
+    if length > MAX_REQUEST_BODY as u64 {
+        return Err(413);
+    }
+    let _ = reader.get_ref().set_read_timeout(Some(HEAD_DEADLINE));
+    match io::copy(&mut reader.take(length), &mut io::sink()) {
+        Ok(read) if read == length => Ok(()),
+        _ => Err(400),
+    }
+}
+
+enum Reply {
+    Whole(Response),
+    Events { since: Option<u64> },
+}
+
+fn route(head: &RequestHead, root: &Path, shared: &Shared) -> Reply {
+    if !matches!(head.method, Method::Get | Method::Head) {
+        return Reply::Whole(Response::new(405, "method not allowed\n").with("Allow", "GET, HEAD"));
+    }
+    let (path, query) = match head.target.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (head.target.as_str(), None),
+    };
+    if path == EVENTS_PATH {
+        let since = query
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .find_map(|pair| pair.strip_prefix("since="))
+            .and_then(|g| g.parse().ok());
+        return Reply::Events { since };
+    }
+    if path == RELOAD_SCRIPT_PATH {
+        return Reply::Whole(
+            Response::new(200, RELOAD_SCRIPT)
+                .with("Content-Type", "text/javascript; charset=utf-8")
+                .with("Cache-Control", "no-store"),
+        );
+    }
+    Reply::Whole(match resolve(root, path) {
+        Err(status) => Response::new(status, format!("{status}: refused\n")),
+        Ok(Resolved::Redirect(to)) => {
+            let location = match query {
+                Some(query) => format!("{to}?{query}"),
+                None => to,
+            };
+            Response::new(301, "").with("Location", location)
+        }
+        Ok(Resolved::File(path)) => match (shared.error(), is_html(&path)) {
+            (Some(error), true) => html(error_page(&error, shared.generation()), 500),
+            _ => file(&path, shared.generation()),
+        },
+        Ok(Resolved::Missing) => match shared.error() {
+            Some(error) => html(error_page(&error, shared.generation()), 500),
+            None => match fs::read(root.join("404.html")) {
+                Ok(bytes) => html(inject(bytes, shared.generation()), 404),
+                Err(_) => Response::new(404, "not found\n"),
+            },
+        },
     })
 }
 
-fn handle(request: Request, root: &Path, shared: &Shared) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
-        return;
-    }
-    if request.body_length().unwrap_or(0) > MAX_REQUEST_BODY {
-        let _ = request.respond(Response::from_string("request too large").with_status_code(413));
-        return;
-    }
-    let url = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    if url == EVENTS_PATH {
-        events(request, shared);
-        return;
-    }
-    if url == RELOAD_SCRIPT_PATH {
-        let response = Response::from_string(RELOAD_SCRIPT)
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"));
-        let _ = request.respond(response);
-        return;
-    }
-    let response = match resolve(root, &url) {
-        Err(status) => Response::from_string(format!("{status}: refused\n"))
-            .with_status_code(status)
-            .boxed(),
-        Ok(Resolved::Redirect(to)) => Response::empty(StatusCode(301))
-            .with_header(header("Location", &to))
-            .boxed(),
-        Ok(Resolved::File(path)) => match (shared.error(), is_html(&path)) {
-            (Some(error), true) => html(error_page(&error), 500),
-            _ => file(&path, 200),
-        },
-        Ok(Resolved::Missing) => match shared.error() {
-            Some(error) => html(error_page(&error), 500),
-            None => match fs::read(root.join("404.html")) {
-                Ok(bytes) => html(inject(bytes), 404),
-                Err(_) => Response::from_string("not found")
-                    .with_status_code(404)
-                    .boxed(),
-            },
-        },
-    };
-    let _ = request.respond(response);
-}
-
+#[derive(Debug, PartialEq)]
 enum Resolved {
     File(PathBuf),
+    /// A path-only location (one leading `/`, re-encoded segments): never another host.
     Redirect(String),
     Missing,
 }
@@ -173,11 +365,12 @@ fn resolve(root: &Path, url: &str) -> Result<Resolved, u16> {
     }
     let relative = decoded.trim_start_matches('/');
     let path = Path::new(relative);
-    if path
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_)))
-    {
-        return Err(400);
+    let mut segments = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(segment) => segments.push(segment.to_str().ok_or(400u16)?),
+            _ => return Err(400),
+        }
     }
     let full = root.join(path);
     // Symbolic links inside the output must not lead outside it either.
@@ -188,7 +381,14 @@ fn resolve(root: &Path, url: &str) -> Result<Resolved, u16> {
     }
     if full.is_dir() {
         if !decoded.ends_with('/') {
-            return Ok(Resolved::Redirect(format!("{url}/")));
+            // Built from the checked segments, not from the request: repeated slashes
+            // (`//chapters`, a protocol-relative URL naming another host) collapse to one.
+            let mut location = String::from("/");
+            for segment in segments {
+                location.push_str(&encode_segment(segment));
+                location.push('/');
+            }
+            return Ok(Resolved::Redirect(location));
         }
         let index = full.join("index.html");
         return Ok(if index.is_file() {
@@ -221,6 +421,20 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Percent-encodes everything in a path segment but unreserved characters and sub-delims,
+/// so a segment can hold neither `/` nor `\` nor `?` once it is in a `Location`.
+fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 pub fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
@@ -249,37 +463,32 @@ fn is_html(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "html")
 }
 
-fn file(path: &Path, status: u16) -> Response<Box<dyn Read + Send>> {
+fn file(path: &Path, generation: u64) -> Response {
     match fs::read(path) {
-        Ok(bytes) if is_html(path) => html(inject(bytes), status),
+        Ok(bytes) if is_html(path) => html(inject(bytes, generation), 200),
         Ok(bytes) => {
             let ct = if path.file_name().is_some_and(|n| n == "atom.xml") {
                 "application/atom+xml"
             } else {
                 content_type(path)
             };
-            Response::from_data(bytes)
-                .with_status_code(status)
-                .with_header(header("Content-Type", ct))
-                .boxed()
+            Response::new(200, bytes).with("Content-Type", ct)
         }
-        Err(_) => Response::from_string("not found")
-            .with_status_code(404)
-            .boxed(),
+        Err(_) => Response::new(404, "not found\n"),
     }
 }
 
-fn html(body: Vec<u8>, status: u16) -> Response<Box<dyn Read + Send>> {
-    Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-        .boxed()
+fn html(body: Vec<u8>, status: u16) -> Response {
+    Response::new(status, body)
+        .with("Content-Type", "text/html; charset=utf-8")
+        .with("Cache-Control", "no-store")
 }
 
-/// Adds the live-reload script before `</body>`.
-fn inject(mut body: Vec<u8>) -> Vec<u8> {
-    let tag = format!("<script src=\"{RELOAD_SCRIPT_PATH}\"></script>\n");
+/// Adds the live-reload script before `</body>`, marked with the build it was served from.
+fn inject(mut body: Vec<u8>, generation: u64) -> Vec<u8> {
+    let tag = format!(
+        "<script src=\"{RELOAD_SCRIPT_PATH}\" data-generation=\"{generation}\"></script>\n"
+    );
     match body.windows(7).rposition(|w| w == b"</body>") {
         Some(at) => {
             body.splice(at..at, tag.into_bytes());
@@ -289,77 +498,16 @@ fn inject(mut body: Vec<u8>) -> Vec<u8> {
     body
 }
 
-fn error_page(error: &str) -> Vec<u8> {
+fn error_page(error: &str, generation: u64) -> Vec<u8> {
     let escaped = crate::render::escape_html(error);
     inject(
         format!(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head>\n<body><main><h1>The site does not build</h1>\n<p>The last good version is kept; fix the error below and save. This page reloads by itself.</p>\n<pre>{escaped}</pre></main></body></html>\n"
         )
         .into_bytes(),
+        generation,
     )
 }
 
-/// A server-sent-events stream that sends `reload` whenever the generation changes.
-struct EventStream<'a> {
-    shared: &'a Shared,
-    seen: u64,
-    pending: Vec<u8>,
-}
-
-impl Read for EventStream<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.pending.is_empty() {
-            match self.shared.wait(self.seen, Duration::from_secs(15)) {
-                None => return Ok(0),
-                Some(generation) if generation != self.seen => {
-                    self.seen = generation;
-                    self.pending.extend_from_slice(b"data: reload\n\n");
-                }
-                Some(_) => self.pending.extend_from_slice(b": keep-alive\n\n"),
-            }
-        }
-        let n = buf.len().min(self.pending.len());
-        buf[..n].copy_from_slice(&self.pending[..n]);
-        self.pending.drain(..n);
-        Ok(n)
-    }
-}
-
-fn events(request: Request, shared: &Shared) {
-    let stream = EventStream {
-        shared,
-        seen: shared.generation(),
-        pending: b": connected\n\n".to_vec(),
-    };
-    let response = Response::new(
-        StatusCode(200),
-        vec![
-            header("Content-Type", "text/event-stream"),
-            header("Cache-Control", "no-store"),
-        ],
-        stream,
-        None,
-        None,
-    );
-    let _ = request.respond(response);
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn traversal_in_any_encoding_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        for url in [
-            "/../etc/passwd",
-            "/%2e%2e/etc/passwd",
-            "/%252e%252e/etc/passwd",
-            "/a/..%2f..%2fetc",
-            "/..\\\\etc",
-            "/%00",
-        ] {
-            assert!(matches!(resolve(dir.path(), url), Err(400)), "{url}");
-        }
-    }
-}
+mod tests;

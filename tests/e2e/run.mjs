@@ -3,10 +3,14 @@
 // SITE_DIR is the organisation build, FRENCH_SITE_DIR a standalone French chapter build.
 // Each is served on loopback by a tiny static server; every page type is checked with
 // axe-core (WCAG 2.2 A/AA), screenshots are saved, the consent banner is clicked through,
-// and the data-processing page must not scroll sideways at 375 px.
+// and the data-processing page must not scroll sideways at 375 px. Live reload is checked
+// against the real `chapterhouse serve` (the release binary, or $CHAPTERHOUSE) on a copy of
+// tests/fixtures/small: a page open in Chromium must reload by itself after an edit.
 import { createServer } from "node:http";
-import { readFile, stat, mkdtemp, mkdir, rm } from "node:fs/promises";
-import { join, extname, resolve } from "node:path";
+import { spawn } from "node:child_process";
+import { readFile, writeFile, stat, mkdtemp, mkdir, rm, cp } from "node:fs/promises";
+import { join, extname, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
@@ -115,6 +119,8 @@ try {
     await page.screenshot({ path: join(artifacts, `data-processing-375-${base === en ? "en" : "fr"}.png`), fullPage: true });
   }
   console.log("ok   data-processing fits 375 px");
+
+  await liveReload().catch((e) => fail(`live reload: ${e.message.split("\n")[0]}`));
   if (externalRequests.length) fail(`third-party requests: ${[...new Set(externalRequests)].join(", ")}`);
 } finally {
   await context.close();
@@ -142,6 +148,66 @@ async function consent() {
   await page.goto(`${en}/membership/`);
   if (await page.evaluate(() => Boolean(window.__chapterhouseAnalytics))) fail("analytics ran after changing the choice to Reject");
   console.log("ok   consent: reject, accept, change from the cookie page");
+}
+
+// Starts `chapterhouse serve` on a copy of the small fixture, opens a page, views it 70 more
+// times (each view closes the last page's event stream: the slots must come back), then edits
+// the page's markdown and waits for the browser to reload and show the new text.
+async function liveReload() {
+  const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+  const binary = process.env.CHAPTERHOUSE
+    ?? join(resolve(repo, process.env.CARGO_TARGET_DIR ?? "target"), "release/chapterhouse");
+  const site = await mkdtemp(join(tmpdir(), "chapterhouse-live-"));
+  await cp(join(repo, "tests/fixtures/small"), site, { recursive: true });
+  const server = spawn(binary, ["serve", "--port", "0", "--root", site, "--output-dir", join(site, "public")],
+    { stdio: ["ignore", "pipe", "pipe"] });
+  const killServer = () => server.kill("SIGKILL");
+  process.once("exit", killServer);
+  let stderr = "";
+  server.stderr.on("data", (d) => { stderr = (stderr + d).slice(-2000); });
+  const live = await context.newPage();
+  try {
+    const url = await new Promise((ok, no) => {
+      let out = "";
+      const timer = setTimeout(() => no(new Error(`no "Serving" line in 15 s: ${stderr}`)), 15000);
+      server.on("exit", (code) => no(new Error(`serve exited with ${code}: ${stderr}`)));
+      server.stdout.on("data", (d) => {
+        out += d;
+        const m = /Serving (http:\/\/\S+)/.exec(out);
+        if (m) { clearTimeout(timer); ok(m[1]); }
+      });
+    });
+    const about = `${url}about/`;
+    const deadline = Date.now() + 15000;
+    while ((await fetch(about).then((r) => r.status).catch(() => 0)) !== 200) {
+      if (Date.now() > deadline) throw new Error("the first build never answered 200");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (let view = 0; view < 70; view++) {
+      const response = await live.goto(about, { waitUntil: "load" });
+      if (response?.status() !== 200) throw new Error(`page view ${view + 1}: HTTP ${response?.status()}`);
+    }
+    // The events response must arrive while the page is open (its headers flushed at once).
+    const stream = live.waitForResponse((r) => r.url().includes("/__chapterhouse/events"), { timeout: 5000 });
+    await live.goto(about, { waitUntil: "load" });
+    if ((await stream).status() !== 200) throw new Error(`events: HTTP ${(await stream).status()}`);
+    await live.evaluate(() => { window.__beforeEdit = true; });
+    const markdown = join(site, "content/about.md");
+    const text = await readFile(markdown, "utf8");
+    if (!text.includes("Founded in 1990")) throw new Error("the fixture changed: no `Founded in 1990`");
+    await writeFile(markdown, text.replace("Founded in 1990", "Founded in 1991, live"));
+    await live.waitForFunction(
+      () => !window.__beforeEdit && document.body.innerText.includes("Founded in 1991, live"),
+      null, { timeout: 15000 },
+    );
+    await live.screenshot({ path: join(artifacts, "live-reload.png") });
+    console.log("ok   live reload: 71 views, then an edit reloads the open page");
+  } finally {
+    await live.close().catch(() => {});
+    killServer();
+    process.off("exit", killServer);
+    await rm(site, { recursive: true, force: true });
+  }
 }
 
 if (failures.length) {
