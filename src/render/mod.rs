@@ -10,6 +10,7 @@ pub mod ical;
 pub mod legal;
 pub mod notices;
 mod sitemap;
+pub mod template_guard;
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
@@ -681,6 +682,11 @@ fn parse_templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
+    template_guard::harden(&mut tera);
+    if let Some(cycle) = template_guard::find_include_cycle(&site.theme.templates) {
+        let origin = |name: &str| site.theme.templates.get(name).map(|t| t.origin.clone());
+        return Err(vec![template_guard::cycle_error(&cycle, origin)]);
+    }
     let templates: Vec<(&str, &str)> = site
         .theme
         .templates
