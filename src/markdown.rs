@@ -33,17 +33,11 @@ pub fn render(
     let mut open_links: Vec<bool> = Vec::new();
     let mut nesting = Nesting::default();
     let mut explicit_ids = BTreeSet::new();
+    let mut too_deep_at = None; // where nesting first went over the limit, if it did
 
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
-        if nesting.exceeded(&event) {
-            problems.push(
-                locate(
-                    range.start,
-                    format!("the text here is nested more than {MAX_NESTING} levels deep"),
-                )
-                .hint("flatten the HTML, quotes or lists; deeper nesting is refused because it makes the build slow"),
-            );
-            return Err(problems);
+        if too_deep_at.is_none() && nesting.exceeded(&event) {
+            too_deep_at = Some(range.start);
         }
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = &event
             && !explicit_ids.insert(id.to_string())
@@ -122,6 +116,12 @@ pub fn render(
             }
             other => events.push(other),
         }
+    }
+    if let Some(at) = too_deep_at.filter(|_| has_raw_html && raw_html == RawHtml::Sanitize) {
+        let message = format!("the text here is nested more than {MAX_NESTING} levels deep");
+        problems.push(locate(at, message).hint(
+            "flatten the HTML, quotes or lists; with raw HTML, deeper nesting makes sanitising slow",
+        ));
     }
     if !problems.is_empty() {
         return Err(problems);
