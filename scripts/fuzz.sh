@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds="${1:-60}"
-for target in front_matter paths markdown data; do
+for target in front_matter paths markdown data nesting templates feeds; do
   echo "--- fuzzing $target for ${seconds}s"
   cargo +nightly fuzz run "$target" -- -max_total_time="$seconds" -max_len=4096
 done

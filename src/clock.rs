@@ -28,7 +28,12 @@ pub fn parse_now(text: &str) -> Result<Timestamp, String> {
         return date
             .to_zoned(jiff::tz::TimeZone::UTC)
             .map(|z| z.timestamp())
-            .map_err(|e| e.to_string());
+            .map_err(|_| {
+                format!(
+                    "--now `{text}` is out of range: times run up to {}",
+                    Timestamp::MAX.strftime("%Y-%m-%dT%H:%M:%SZ")
+                )
+            });
     }
     Err(format!(
         "`{text}` is not an RFC 3339 time such as 2026-03-24T12:00:00Z, or a date such as 2026-03-24"
@@ -57,5 +62,9 @@ mod tests {
                 .contains("RFC 3339")
         );
         assert!(resolve(None, Some("soon")).is_err());
+        assert_eq!(
+            parse_now("9999-12-31").unwrap_err(),
+            "--now `9999-12-31` is out of range: times run up to 9999-12-30T22:00:00Z"
+        );
     }
 }

@@ -160,38 +160,123 @@ pub struct NavLink {
 }
 
 /// An absolute `http(s)` base URL, split into origin and path (always ending in `/`).
+///
+/// Parsed once with the `url` crate (WHATWG rules) and normalised: the host in lower-case
+/// ASCII (an IDN in its punycode form), the default port dropped, repeated slashes collapsed,
+/// spaces and non-ASCII letters of the path percent-encoded. User info, a query or a fragment
+/// are refused: the base URL is published in every sitemap, feed and calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl {
+    /// `https://host` or `http://host:8080`.
     origin: String,
+    /// The host alone, without port (`iris.example`).
+    host: String,
     path: String,
 }
 
+/// Why a text is not a usable base URL; `message` and `hint` become the diagnostic's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BaseUrlProblem {
+    NotAUrl,
+    Scheme,
+    UserInfo,
+    QueryOrFragment,
+    NoHost,
+}
+
+impl BaseUrlProblem {
+    const ALL: [BaseUrlProblem; 5] = [
+        BaseUrlProblem::NotAUrl,
+        BaseUrlProblem::Scheme,
+        BaseUrlProblem::UserInfo,
+        BaseUrlProblem::QueryOrFragment,
+        BaseUrlProblem::NoHost,
+    ];
+
+    /// The end of the message, which also identifies the problem in a serde error.
+    fn phrase(self) -> &'static str {
+        match self {
+            BaseUrlProblem::NotAUrl => "is not an absolute URL",
+            BaseUrlProblem::Scheme => "is not an http:// or https:// URL",
+            BaseUrlProblem::UserInfo => "contains a user name or password",
+            BaseUrlProblem::QueryOrFragment => "has a query (`?`) or fragment (`#`)",
+            BaseUrlProblem::NoHost => "has no valid host name",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            BaseUrlProblem::NotAUrl | BaseUrlProblem::Scheme | BaseUrlProblem::NoHost => {
+                "write the address the site is served from, e.g. \"https://example.org/\" or \"https://example.org/sub/\""
+            }
+            BaseUrlProblem::UserInfo => {
+                "remove the `user:password@` part: the base URL is published in every sitemap, feed and calendar"
+            }
+            BaseUrlProblem::QueryOrFragment => {
+                "a base URL is a folder: remove everything from the `?` or `#` on"
+            }
+        }
+    }
+
+    fn message(self, text: &str) -> String {
+        format!("`{}` {}", text.escape_debug(), self.phrase())
+    }
+}
+
 impl BaseUrl {
+    /// Parses and normalises a base URL (site.toml's `base_url`, a chapter's `site_url`,
+    /// `--base-url`); the error is a one-line message.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let s = s.trim();
-        let rest = s
-            .strip_prefix("https://")
-            .or_else(|| s.strip_prefix("http://"))
-            .ok_or_else(|| format!("`{s}` is not an http:// or https:// URL"))?;
-        let scheme_len = s.len() - rest.len();
-        let (host, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
+        let text = s.trim();
+        Self::check(text).map_err(|problem| problem.message(text))
+    }
+
+    fn check(text: &str) -> Result<Self, BaseUrlProblem> {
+        let url = url::Url::parse(text).map_err(|e| match e {
+            url::ParseError::RelativeUrlWithoutBase => BaseUrlProblem::Scheme,
+            url::ParseError::EmptyHost
+            | url::ParseError::IdnaError
+            | url::ParseError::InvalidDomainCharacter
+            | url::ParseError::InvalidIpv4Address
+            | url::ParseError::InvalidIpv6Address
+            | url::ParseError::InvalidPort => BaseUrlProblem::NoHost,
+            _ => BaseUrlProblem::NotAUrl,
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(BaseUrlProblem::Scheme);
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(BaseUrlProblem::UserInfo);
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(BaseUrlProblem::QueryOrFragment);
+        }
+        let host = match url.host() {
+            Some(url::Host::Domain(d)) if !d.is_empty() => d.to_string(),
+            Some(url::Host::Ipv4(ip)) => ip.to_string(),
+            Some(url::Host::Ipv6(ip)) => format!("[{ip}]"),
+            _ => return Err(BaseUrlProblem::NoHost),
         };
-        if host.is_empty() || host.contains(['?', '#', ' ']) {
-            return Err(format!("`{s}` has no valid host name"));
-        }
-        if path.contains(['?', '#']) {
-            return Err(format!("`{s}` must not carry a query or fragment"));
-        }
-        let mut path = path.to_string();
-        if !path.ends_with('/') {
+        // `url` has already percent-encoded spaces and non-ASCII letters and resolved `.`
+        // and `..`; an empty segment (`https://host//`) would make links protocol-relative.
+        let mut path = String::from("/");
+        for segment in url.path().split('/').filter(|s| !s.is_empty()) {
+            path.push_str(segment);
             path.push('/');
         }
         Ok(BaseUrl {
-            origin: format!("{}{host}", &s[..scheme_len]),
+            origin: url.origin().ascii_serialization(),
+            host,
             path,
         })
+    }
+
+    /// The hint for a message made by [`BaseUrl::parse`], for diagnostics built from it.
+    pub fn hint_for(message: &str) -> Option<&'static str> {
+        BaseUrlProblem::ALL
+            .into_iter()
+            .find(|p| message.starts_with('`') && message.ends_with(p.phrase()))
+            .map(BaseUrlProblem::hint)
     }
 
     /// The path every internal link starts with (`/` or `/sub/`).
@@ -208,9 +293,9 @@ impl BaseUrl {
         self.absolute("")
     }
 
-    /// The host name (`iris.example`), for tag URIs and calendar UIDs.
+    /// The host name without port (`iris.example`), for tag URIs and calendar UIDs.
     pub fn host(&self) -> &str {
-        self.origin.split("://").nth(1).unwrap_or(&self.origin)
+        &self.host
     }
 }
 
@@ -221,9 +306,27 @@ impl<'de> Deserialize<'de> for BaseUrl {
     }
 }
 
+/// Gives a diagnostic made from a [`BaseUrl`] error the hint for its problem, in place of
+/// the generic one the TOML layer attaches to messages it does not know.
+pub fn with_url_hint(mut diagnostic: Diagnostic) -> Diagnostic {
+    if let Some(hint) = BaseUrl::hint_for(&diagnostic.message) {
+        diagnostic.hint = Some(hint.to_string());
+    }
+    diagnostic
+}
+
 /// Parses the text of `data/site.toml`.
 pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
-    toml_data::parse(text, Embedding::whole(SITE_CONFIG_PATH, text))
+    let at = Embedding::whole(SITE_CONFIG_PATH, text);
+    let config = toml_data::parse(text, at).map_err(with_url_hint)?;
+    // The site's title and description reach every feed and calendar.
+    match crate::model::page::control_characters(text, at)
+        .into_iter()
+        .next()
+    {
+        Some(problem) => Err(problem),
+        None => Ok(config),
+    }
 }
 
 #[cfg(test)]
@@ -254,6 +357,87 @@ email = "privacy@example.org"
         let err = parse(&text).unwrap_err();
         assert!(err.message.contains("unknown variant `sanitise`"), "{err}");
         assert_eq!(err.hint.as_deref(), Some("did you mean `sanitize`?"));
+    }
+
+    #[test]
+    fn base_url_is_normalised() {
+        for (text, absolute, host) in [
+            (
+                "https://example.org//",
+                "https://example.org/",
+                "example.org",
+            ),
+            (
+                "https://EXAMPLE.org:443//a//b",
+                "https://example.org/a/b/",
+                "example.org",
+            ),
+            (
+                "http://example.org:8080/x",
+                "http://example.org:8080/x/",
+                "example.org",
+            ),
+            (
+                "https://bücher.example/",
+                "https://xn--bcher-kva.example/",
+                "xn--bcher-kva.example",
+            ),
+            (
+                "https://h.example/my site/été",
+                "https://h.example/my%20site/%C3%A9t%C3%A9/",
+                "h.example",
+            ),
+            (
+                "https://h.example/a/../b/./",
+                "https://h.example/b/",
+                "h.example",
+            ),
+            ("  https://h.example  ", "https://h.example/", "h.example"),
+        ] {
+            let url = BaseUrl::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                (url.as_str().as_str(), url.host()),
+                (absolute, host),
+                "{text}"
+            );
+            assert!(url.path().starts_with('/') && url.path().ends_with('/'));
+            assert!(!url.path().contains("//"), "{text}");
+        }
+    }
+
+    #[test]
+    fn unsafe_base_urls_are_refused_with_a_hint() {
+        for (text, phrase) in [
+            (
+                "https://user:secret@h.example/",
+                "contains a user name or password",
+            ),
+            (
+                "https://user@h.example/",
+                "contains a user name or password",
+            ),
+            ("https://h.example/?a=1", "has a query"),
+            ("https://h.example/#top", "has a query"),
+            ("https://h.example/?", "has a query"),
+            ("ftp://h.example/", "is not an http:// or https:// URL"),
+            ("javascript:alert(1)", "is not an http:// or https:// URL"),
+            ("//h.example/", "is not an http:// or https:// URL"),
+            ("https://", "has no valid host name"),
+            ("https://exa mple.org/", "has no valid host name"),
+            ("https://h.example:99999/", "has no valid host name"),
+        ] {
+            let err = BaseUrl::parse(text).unwrap_err();
+            assert!(err.contains(phrase), "{text}: {err}");
+            assert!(BaseUrl::hint_for(&err).is_some(), "{text}: {err}");
+        }
+        let text = MINIMAL.replace("https://example.org/sub", "https://me:pw@example.org/");
+        let err = parse(&text).unwrap_err();
+        let loc = err.location.clone().unwrap();
+        assert_eq!((loc.line, loc.col), (3, 12), "{err}");
+        assert!(
+            err.hint.as_deref().unwrap().contains("user:password@"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -227,7 +227,7 @@ fn main() -> ExitCode {
             interface,
             port,
         } => {
-            let server = match tiny_http::Server::http((interface, port)) {
+            let server = match std::net::TcpListener::bind((interface, port)) {
                 Ok(server) => server,
                 Err(e) => {
                     eprintln!("error: cannot listen on {interface}:{port}: {e}");
@@ -235,8 +235,8 @@ fn main() -> ExitCode {
                 }
             };
             let address = server
-                .server_addr()
-                .to_ip()
+                .local_addr()
+                .ok()
                 .map(|a| a.to_string())
                 .unwrap_or_else(|| format!("{interface}:{port}"));
             let url = format!("http://{address}/");
@@ -320,7 +320,7 @@ fn run_watch(
     root: &std::path::Path,
     output_dir: &std::path::Path,
     plan: PlanOptions,
-    server: Option<(tiny_http::Server, String)>,
+    server: Option<(std::net::TcpListener, String)>,
 ) -> ExitCode {
     use chapterhouse::serve::{self, http};
     use std::sync::Arc;

@@ -1,9 +1,9 @@
 //! Markdown → HTML: CommonMark plus tables, footnotes and strikethrough, heading ids with
 //! self-links, `@/path.md` internal links, and the site's raw-HTML policy.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::config::RawHtml;
 use crate::diagnostics::Diagnostic;
@@ -31,8 +31,22 @@ pub fn render(
     let mut has_alignment = false;
     // For each open link: whether it was kept (unsafe links are dropped, their text stays).
     let mut open_links: Vec<bool> = Vec::new();
+    let mut nesting = Nesting::default();
+    let mut explicit_ids = BTreeSet::new();
+    let mut too_deep_at = None; // where nesting first went over the limit, if it did
 
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        if too_deep_at.is_none() && nesting.exceeded(&event) {
+            too_deep_at = Some(range.start);
+        }
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = &event
+            && !explicit_ids.insert(id.to_string())
+        {
+            problems.push(
+                locate(range.start, format!("two headings have the id `{id}`"))
+                    .hint("give each `{#id}` on a page its own name; links to it would reach only the first"),
+            );
+        }
         match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -103,6 +117,12 @@ pub fn render(
             other => events.push(other),
         }
     }
+    if let Some(at) = too_deep_at.filter(|_| has_raw_html && raw_html == RawHtml::Sanitize) {
+        let message = format!("the text here is nested more than {MAX_NESTING} levels deep");
+        problems.push(locate(at, message).hint(
+            "flatten the HTML, quotes or lists; with raw HTML, deeper nesting makes sanitising slow",
+        ));
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -117,6 +137,208 @@ pub fn render(
         html = sanitize(&html);
     }
     Ok(html)
+}
+
+/// How deeply markdown containers and raw HTML tags together may nest: the sanitiser's time
+/// grows with the square of the depth, and no real page comes near this.
+pub const MAX_NESTING: usize = 512;
+
+/// Estimates the depth the sanitiser's parser will build: markdown containers, plus raw HTML
+/// read by a tokenizer following HTML where depth depends on it (comments, quotes, `<script>`
+/// and other raw text, end tags matching nothing, `<b>` and other formatting elements, which
+/// the parser reopens after a block, so only their own end tag counts). It errs too deep.
+#[derive(Default)]
+struct Nesting {
+    containers: usize,
+    /// Open raw-HTML elements (names); formatting ones are counted in `formatting`.
+    open: Vec<String>,
+    formatting: Vec<String>,
+    /// Open `<svg>`/`<math>`, where `/>` closes an element.
+    foreign: usize,
+    state: Scan,
+    name: String,
+    closing: bool,
+    last: char,
+    after_equals: bool,
+}
+
+#[derive(Default, Clone, PartialEq, Eq)]
+enum Scan {
+    #[default]
+    Text,
+    Open,
+    EndOpen,
+    Bang(usize),
+    Bogus,
+    Name,
+    Attributes,
+    Quoted(char),
+    /// A comment, in one of the states of [`comment`].
+    Comment(u8),
+    /// Inside `<script>`, `<style>`…: only `</name` ends it (the scan keeps what matched).
+    RawText(String, usize),
+    Plaintext,
+}
+
+/// Elements that hold no others (void), or whose end HTML implies when a sibling starts.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rp", "rt", "thead",
+    "tbody", "tfoot", "colgroup", "caption", "html", "head", "body",
+];
+const FORMATTING: &[&str] = &[
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+];
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+impl Nesting {
+    fn depth(&self) -> usize {
+        self.containers + self.open.len() + self.formatting.len()
+    }
+
+    /// Takes one event into account; whether the depth is now over [`MAX_NESTING`].
+    fn exceeded(&mut self, event: &Event<'_>) -> bool {
+        match event {
+            Event::Start(_) => self.containers += 1,
+            Event::End(_) => self.containers = self.containers.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for c in html.chars() {
+                    self.scan(c);
+                    if self.depth() > MAX_NESTING {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.depth() > MAX_NESTING
+    }
+
+    fn scan(&mut self, c: char) {
+        match std::mem::take(&mut self.state) {
+            Scan::Text if c == '<' => self.state = Scan::Open,
+            Scan::Text | Scan::Bogus if c == '>' => {}
+            Scan::Text => {}
+            Scan::Bogus => self.state = Scan::Bogus,
+            Scan::Open => self.open_tag(c, false),
+            Scan::EndOpen => self.open_tag(c, true),
+            Scan::Bang(n) if c == '-' && n < 1 => self.state = Scan::Bang(n + 1),
+            Scan::Bang(_) if c == '-' => self.state = Scan::Comment(0),
+            Scan::Bang(_) => self.state = if c == '>' { Scan::Text } else { Scan::Bogus },
+            Scan::Name if !(c.is_whitespace() || c == '/' || c == '>') => {
+                self.name.push(c.to_ascii_lowercase());
+                self.state = Scan::Name;
+            }
+            Scan::Name | Scan::Attributes => self.in_tag(c),
+            Scan::Quoted(q) => {
+                self.state = if c == q {
+                    Scan::Attributes
+                } else {
+                    Scan::Quoted(q)
+                }
+            }
+            Scan::Comment(n) => self.state = comment(n, c),
+            Scan::RawText(name, matched) => self.state = raw_text(name, matched, c),
+            Scan::Plaintext => self.state = Scan::Plaintext,
+        }
+    }
+
+    /// The character after `<` (or after `</`, when `closing`).
+    fn open_tag(&mut self, c: char, closing: bool) {
+        self.name.clear();
+        self.closing = closing;
+        self.after_equals = false;
+        self.last = '<';
+        self.state = match c {
+            c if c.is_ascii_alphabetic() => {
+                self.name.push(c.to_ascii_lowercase());
+                Scan::Name
+            }
+            '>' if closing => Scan::Text,
+            _ if closing => Scan::Bogus,
+            '!' => Scan::Bang(0),
+            '?' => Scan::Bogus,
+            '/' => Scan::EndOpen,
+            '<' => Scan::Open,
+            _ => Scan::Text,
+        };
+    }
+
+    fn in_tag(&mut self, c: char) {
+        self.state = Scan::Attributes;
+        match c {
+            '"' | '\'' if self.after_equals => {
+                self.state = Scan::Quoted(c);
+                self.after_equals = false;
+            }
+            '=' => self.after_equals = true,
+            '>' => self.end_of_tag(),
+            c if c.is_whitespace() => {}
+            _ => self.after_equals = false,
+        }
+        self.last = c;
+    }
+
+    fn end_of_tag(&mut self) {
+        self.state = Scan::Text;
+        let name = std::mem::take(&mut self.name);
+        let self_closing = self.last == '/' && self.foreign > 0;
+        if self.closing {
+            let list = if FORMATTING.contains(&name.as_str()) {
+                &mut self.formatting
+            } else {
+                &mut self.open
+            };
+            if let Some(at) = list.iter().rposition(|n| *n == name) {
+                self.foreign -= list[at..]
+                    .iter()
+                    .filter(|n| *n == "svg" || *n == "math")
+                    .count();
+                list.truncate(at);
+            }
+        } else if RAW_TEXT.contains(&name.as_str()) && self.foreign == 0 {
+            self.state = Scan::RawText(name, 0);
+        } else if name == "plaintext" {
+            self.state = Scan::Plaintext;
+        } else if FORMATTING.contains(&name.as_str()) {
+            self.formatting.push(name);
+        } else if !self_closing && !FLAT.contains(&name.as_str()) {
+            self.foreign += usize::from(name == "svg" || name == "math");
+            self.open.push(name);
+        }
+    }
+}
+
+/// HTML's comment states: 0 start, 1 start dash, 2 text, 3 one dash, 4 `--`, 5 `--!`.
+/// `-->`, `--!>`, `<!-->` and `<!--->` end a comment.
+fn comment(state: u8, c: char) -> Scan {
+    match (state, c) {
+        (0 | 1 | 4 | 5, '>') => Scan::Text,
+        (0, '-') => Scan::Comment(1),
+        (1 | 3 | 4, '-') => Scan::Comment(4),
+        (2 | 5, '-') => Scan::Comment(3),
+        (4, '!') => Scan::Comment(5),
+        _ => Scan::Comment(2),
+    }
+}
+
+/// Inside a raw-text element, only `</name` followed by a space, `/` or `>` ends it.
+fn raw_text(name: String, matched: usize, c: char) -> Scan {
+    let expected = |i: usize| match i {
+        0 => Some('<'),
+        1 => Some('/'),
+        i => name[i - 2..].chars().next(),
+    };
+    if matched == name.len() + 2 && (c.is_whitespace() || c == '/' || c == '>') {
+        return if c == '>' { Scan::Text } else { Scan::Bogus };
+    }
+    match expected(matched) {
+        Some(e) if c.to_ascii_lowercase() == e => Scan::RawText(name, matched + 1),
+        _ if c == '<' => Scan::RawText(name, 1),
+        _ => Scan::RawText(name, 0),
+    }
 }
 
 /// Rewrites pulldown-cmark's ` style="text-align: left"` on table cells as
@@ -199,59 +421,59 @@ fn is_script_url(url: &str) -> bool {
         || lower.starts_with("data:text/html")
 }
 
-/// Gives each heading an id (its slugified text, made unique) and a self-link.
+/// Gives each heading an id (its slug, made unique: explicit `{#id}`s are taken first) and
+/// a self-link, building a new list (inserting in place is quadratic in the headings).
 fn add_heading_anchors(events: &mut Vec<Event<'_>>) {
-    let mut used: BTreeMap<String, usize> = BTreeMap::new();
-    // Explicit `{#id}` ids count as used first, so generated ones never collide with them.
-    for event in events.iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            used.insert(id.to_string(), 1);
-        }
-    }
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
-            let level: HeadingLevel = *level;
-            let end = (i..events.len())
-                .find(|&j| matches!(events[j], Event::End(TagEnd::Heading(_))))
-                .unwrap_or(events.len());
-            let anchor = match id {
-                Some(id) => id.to_string(),
-                None => {
-                    let text: String = events[i..end]
-                        .iter()
-                        .filter_map(|e| match e {
-                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                            _ => None,
-                        })
-                        .collect();
+    let mut taken: BTreeSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
+    // The next suffix to try per base, so many equal headings stay linear.
+    let mut next_suffix: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::with_capacity(events.len() + 16);
+    let mut anchor: Option<String> = None;
+    let mut text = String::new();
+    let mut heading_at = None;
+    for event in std::mem::take(events) {
+        match &event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                anchor = id.as_ref().map(|id| id.to_string());
+                text.clear();
+                heading_at = Some(out.len());
+            }
+            Event::Text(t) | Event::Code(t) if heading_at.is_some() => text.push_str(t),
+            Event::End(TagEnd::Heading(_)) => {
+                let id = anchor.take().unwrap_or_else(|| {
                     let base = match slug::slugify(&text) {
                         s if s.is_empty() => "section".to_string(),
                         s => s,
                     };
-                    let n = used.entry(base.clone()).or_insert(0);
-                    *n += 1;
-                    let anchor = if *n == 1 {
-                        base
-                    } else {
-                        format!("{base}-{}", *n - 1)
-                    };
-                    used.entry(anchor.clone()).or_insert(1);
-                    anchor
+                    let n = next_suffix.entry(base.clone()).or_insert(0);
+                    let mut candidate = base.clone();
+                    while taken.contains(&candidate) {
+                        *n += 1;
+                        candidate = format!("{base}-{n}");
+                    }
+                    taken.insert(candidate.clone());
+                    candidate
+                });
+                if let Some(Event::Start(Tag::Heading { id: slot, .. })) =
+                    heading_at.take().and_then(|i| out.get_mut(i))
+                {
+                    *slot = Some(CowStr::from(id.clone()));
                 }
-            };
-            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
-                *id = Some(CowStr::from(anchor.clone()));
+                out.push(Event::InlineHtml(CowStr::from(format!(
+                    " <a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                ))));
             }
-            let _ = level;
-            let link = format!(
-                " <a class=\"anchor\" href=\"#{anchor}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
-            );
-            events.insert(end, Event::InlineHtml(CowStr::from(link)));
-            i = end + 1;
+            _ => {}
         }
-        i += 1;
+        out.push(event);
     }
+    *events = out;
 }
 
 /// Removes scripts, event handlers and script URLs from rendered HTML, keeping what the

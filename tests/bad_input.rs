@@ -471,19 +471,28 @@ fn local_date_time_with_offset_is_refused() {
     );
 }
 
-/// Found by the markdown fuzz target: text that looks like a script URL stays inert text.
+/// Found by the markdown fuzz target: text that looks like a script URL stays inert text;
+/// with a control character in it, it is a located error (control characters are refused).
 #[test]
 fn fuzz_regression_script_url_lookalike_text() {
     let sources = sources_with_legal([
         ("data/site.toml", SITE_TOML),
         (
             "content/a.md",
-            &page("title = \"A\"", "href=\"javascript:\u{8}<--"),
+            &page("title = \"A\"", "href=\"javascript:<--"),
         ),
     ]);
     let html = &build_sources(&sources, &options()).unwrap()["a/index.html"];
+    assert!(html.contains("<p>href=\"javascript:&lt;--</p>"), "{html}");
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        (
+            "content/a.md",
+            &page("title = \"A\"", "href=\"javascript:\u{8}<--"),
+        ),
+    ]);
     assert!(
-        html.contains("<p>href=\"javascript:\u{8}&lt;--</p>"),
-        "{html}"
+        errors.contains("content/a.md:4:18: error: the text contains the control character U+0008"),
+        "{errors}"
     );
 }

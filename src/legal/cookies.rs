@@ -1,9 +1,11 @@
 //! `data/cookies.toml`: the cookie inventory and the services and script hosts behind it.
 //!
 //! The `revision` is stored with a visitor's consent; raising it (a new service, a new
-//! category) makes earlier consent void, so the banner asks again.
+//! category) makes earlier consent void, so the banner asks again. A service's `hosts` are
+//! parsed into [`Origin`]s, since they are written into the content security policy.
 
 use std::collections::BTreeSet;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -63,7 +65,7 @@ pub struct Service {
     pub purpose: String,
     /// Third-party origins pages load from for this service (`https://stats.example`).
     #[serde(default)]
-    pub hosts: Vec<String>,
+    pub hosts: Vec<Origin>,
     /// Scripts emitted on every page, blocked until the category is consented to.
     #[serde(default)]
     pub scripts: Vec<String>,
@@ -115,8 +117,8 @@ impl Cookies {
     }
 
     /// Every third-party host of a service, for the content security policy.
-    pub fn hosts(&self) -> Vec<String> {
-        let hosts: BTreeSet<String> = self
+    pub fn hosts(&self) -> Vec<Origin> {
+        let hosts: BTreeSet<Origin> = self
             .services
             .iter()
             .flat_map(|s| s.get_ref().hosts.iter().cloned())
@@ -125,9 +127,156 @@ impl Cookies {
     }
 }
 
+/// A web origin as the content security policy names one: `https` or `http`, a host in
+/// lower-case ASCII (an IDN in punycode), and a port unless it is the scheme's default. Its
+/// text has no path, whitespace, `;` or `,`, so it cannot add sources or header lines.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin(String);
+
+/// Why a host is not an origin, with the hint that goes with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginProblem {
+    pub message: String,
+    pub hint: &'static str,
+}
+
+const ORIGIN_HINT: &str =
+    "write hosts as origins, e.g. \"https://stats.example.org\" or \"https://cdn.example:8443\"";
+
+impl Origin {
+    /// Parses a declared host; surrounding and inner whitespace, separators, wildcards,
+    /// user info, paths, queries and fragments are refused rather than cleaned up.
+    pub fn parse(text: &str) -> Result<Origin, OriginProblem> {
+        let problem = |what: &str, hint: &'static str| OriginProblem {
+            message: format!("the host `{}` {what}", text.escape_debug()),
+            hint,
+        };
+        if let Some(c) = text
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '\'' | '"'))
+        {
+            return Err(problem(
+                &format!("contains {:?}, which would change the security policy", c),
+                ORIGIN_HINT,
+            ));
+        }
+        if text.contains('*') {
+            return Err(problem(
+                "has a wildcard",
+                "list each host a service loads from; wildcards would allow every subdomain",
+            ));
+        }
+        let url = url::Url::parse(text)
+            .map_err(|e| problem(&format!("is not an origin ({e})"), ORIGIN_HINT))?;
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(problem("is not an https:// or http:// origin", ORIGIN_HINT));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(problem(
+                "contains a user name or password",
+                "remove the `user:password@` part; it would be published in every page's headers",
+            ));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(problem(
+                "has a path, query or fragment",
+                "an origin ends after the host (and port): remove everything from the first `/` after it",
+            ));
+        }
+        if !matches!(url.host(), Some(url::Host::Domain(d)) if !d.is_empty())
+            && !matches!(url.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)))
+        {
+            return Err(problem("has no host name", ORIGIN_HINT));
+        }
+        Ok(Origin(url.origin().ascii_serialization()))
+    }
+
+    /// The serialisation, e.g. `https://xn--bcher-kva.example:8443`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether an absolute or protocol-relative URL is served from this origin.
+    pub fn serves(&self, url: &str) -> bool {
+        let base = url::Url::parse("https://base.invalid/").ok();
+        let parsed = match url.strip_prefix("//") {
+            Some(_) => base.and_then(|b| b.join(url).ok()),
+            None => url::Url::parse(url).ok(),
+        };
+        parsed.is_some_and(|u| u.origin().ascii_serialization() == self.0)
+    }
+}
+
+impl std::ops::Deref for Origin {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Origin {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Origin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Origin::parse(&text).map_err(|p| serde::de::Error::custom(p.message))
+    }
+}
+
+/// Just the hosts, with their spans, so each bad one is reported at its value with its own
+/// hint before the typed parse (which stops at the first).
+#[derive(Deserialize)]
+struct RawHosts {
+    #[serde(default)]
+    services: Vec<RawService>,
+}
+
+#[derive(Deserialize)]
+struct RawService {
+    #[serde(default)]
+    hosts: Vec<Spanned<String>>,
+}
+
+fn host_problems(text: &str, at: Embedding<'_>) -> Vec<Diagnostic> {
+    let Ok(raw) = toml::from_str::<RawHosts>(text) else {
+        return Vec::new();
+    };
+    raw.services
+        .iter()
+        .flat_map(|s| &s.hosts)
+        .filter_map(|host| {
+            let problem = Origin::parse(host.get_ref()).err()?;
+            Some(
+                at.error_span(&host.span(), problem.message)
+                    .hint(problem.hint),
+            )
+        })
+        .collect()
+}
+
 /// Parses and checks `data/cookies.toml`.
 pub fn parse(text: &str) -> Result<Cookies, Vec<Diagnostic>> {
     let at = Embedding::whole(COOKIES_PATH, text);
+    let hosts = host_problems(text, at);
+    if !hosts.is_empty() {
+        return Err(hosts);
+    }
     let cookies: Cookies = toml_data::parse(text, at).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
     let ids: Vec<&str> = cookies
@@ -148,32 +297,11 @@ pub fn parse(text: &str) -> Result<Cookies, Vec<Diagnostic>> {
     }
     for service in &cookies.services {
         let s = service.get_ref();
-        for host in &s.hosts {
-            if !(host.starts_with("https://") || host.starts_with("http://"))
-                || host.trim_end_matches('/').matches('/').count() > 2
-            {
-                problems.push(
-                    at.error_span(
-                        &service.span(),
-                        format!(
-                            "service `{}` has the host `{host}`, which is not an origin",
-                            s.id
-                        ),
-                    )
-                    .hint("write hosts as origins, e.g. \"https://stats.example.org\""),
-                );
-            }
-        }
         for script in &s.scripts {
             let external = script.starts_with("http://")
                 || script.starts_with("https://")
                 || script.starts_with("//");
-            if external
-                && !s
-                    .hosts
-                    .iter()
-                    .any(|h| script.starts_with(h.trim_end_matches('/')))
-            {
+            if external && !s.hosts.iter().any(|h| h.serves(script)) {
                 problems.push(
                     at.error_span(
                         &service.span(),
@@ -284,6 +412,82 @@ service = "stats"
             parse(&INVENTORY.replace("service = \"stats\"", "service = \"stat\"")).unwrap_err();
         assert!(errors[0].message.contains("unknown service `stat`"));
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean `stats`?"));
+    }
+
+    #[test]
+    fn hosts_are_normalised_origins() {
+        for (text, origin) in [
+            ("https://stats.example", "https://stats.example"),
+            ("https://Stats.Example/", "https://stats.example"),
+            ("https://stats.example:443", "https://stats.example"),
+            ("http://stats.example:8080", "http://stats.example:8080"),
+            ("https://bücher.example", "https://xn--bcher-kva.example"),
+            ("https://[::1]:8443", "https://[::1]:8443"),
+        ] {
+            assert_eq!(
+                Origin::parse(text).map(|o| o.0),
+                Ok(origin.to_string()),
+                "{text}"
+            );
+        }
+        let stats = Origin::parse("https://stats.example").unwrap();
+        assert!(stats.serves("https://stats.example/s.js"));
+        assert!(stats.serves("//stats.example/s.js"));
+        assert!(!stats.serves("https://stats.example.evil.example/s.js"));
+        assert!(!stats.serves("http://stats.example/s.js"));
+    }
+
+    #[test]
+    fn hosts_that_are_not_origins_are_refused() {
+        for (text, phrase) in [
+            ("https://a.example\nX-Evil: 1", "contains '\\n'"),
+            ("https://a.example; script-src *", "contains ';'"),
+            ("https://a.example;", "contains ';'"),
+            ("https://a.example,https://b.example", "contains ','"),
+            (" https://a.example", "contains ' '"),
+            ("https://*.example", "has a wildcard"),
+            ("https://a.example/js/", "has a path"),
+            ("https://a.example?x", "has a path"),
+            ("https://u:p@a.example", "user name or password"),
+            ("ftp://a.example", "is not an https:// or http:// origin"),
+            ("stats.example", "is not an origin"),
+            ("https://", "is not an origin"),
+        ] {
+            let problem = Origin::parse(text).unwrap_err();
+            assert!(
+                problem.message.contains(phrase),
+                "{text}: {}",
+                problem.message
+            );
+        }
+    }
+
+    #[test]
+    fn every_bad_host_is_located_at_its_value() {
+        let text = INVENTORY.replace(
+            "scripts = [\"/js/stats.js\"]",
+            "hosts = [\"https://ok.example\", \"https://a.example\\nX: 1\"]\nscripts = []\n[[services]]\nid = \"b\"\nname = \"B\"\nprovider = \"B\"\ncategory = \"analytics\"\npurpose = \"P\"\nhosts = [\"https://b.example/x\"]",
+        );
+        let errors: Vec<String> = parse(&text)
+            .unwrap_err()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with(
+                "data/cookies.toml:8:32: error: the host `https://a.example\\nX: 1` contains '\\n'"
+            ),
+            "{}",
+            errors[0]
+        );
+        assert!(
+            errors[1].starts_with(
+                "data/cookies.toml:16:10: error: the host `https://b.example/x` has a path"
+            ),
+            "{}",
+            errors[1]
+        );
     }
 
     #[test]

@@ -188,8 +188,9 @@ pub fn parse(
     site_language: &LanguageTag,
 ) -> Result<Chapter, Vec<Diagnostic>> {
     let at = Embedding::whole(path, text);
-    let data: ChapterData = toml_data::parse(text, at).map_err(|d| vec![d])?;
-    let mut problems = Vec::new();
+    let data: ChapterData =
+        toml_data::parse(text, at).map_err(|d| vec![crate::config::with_url_hint(d)])?;
+    let mut problems = super::page::control_characters(text, at);
 
     let zone_name = data.timezone.get_ref();
     let timezone = match jiff::tz::TimeZone::get(zone_name) {
@@ -209,6 +210,9 @@ pub fn parse(
     };
     for meeting in &data.meetings {
         check_meeting(meeting, at, &mut problems);
+        if let Some(tz) = &timezone {
+            check_meeting_times(meeting, tz, at, &mut problems);
+        }
     }
     for event in &data.events {
         if let Some(end) = event.end
@@ -303,6 +307,53 @@ fn check_meeting(meeting: &Spanned<Meeting>, at: Embedding<'_>, problems: &mut V
                 .hint("list in `cancelled` only dates on which the meeting would otherwise happen"),
             );
         }
+    }
+}
+
+/// The first meeting's end and the last day's end (`until`) must be representable in the
+/// chapter's zone: the calendar writes both, and without them it would say something else
+/// (an event of no length, a rule that never ends).
+fn check_meeting_times(
+    meeting: &Spanned<Meeting>,
+    tz: &jiff::tz::TimeZone,
+    at: Embedding<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let m = meeting.get_ref();
+    let start = m.starts_on.0.to_datetime(m.start_time.0);
+    let end = start
+        .checked_add(jiff::Span::new().minutes(i64::from(m.duration_minutes)))
+        .ok()
+        .filter(|end| end.to_zoned(tz.clone()).is_ok());
+    if end.is_none() || start.to_zoned(tz.clone()).is_err() {
+        problems.push(
+            at.error_span(
+                &meeting.span(),
+                format!(
+                    "meeting `{}` starts on {} at {} and would end after the last date chapterhouse can represent",
+                    m.title, m.starts_on.0, m.start_time.0
+                ),
+            )
+            .hint("check `starts_on`: dates run up to 9999-12-30"),
+        );
+    }
+    if let Some(until) = m.until
+        && until
+            .0
+            .to_datetime(jiff::civil::time(23, 59, 59, 0))
+            .to_zoned(tz.clone())
+            .is_err()
+    {
+        problems.push(
+            at.error_span(
+                &meeting.span(),
+                format!(
+                    "meeting `{}` has `until = {}`, past the last date chapterhouse can represent",
+                    m.title, until.0
+                ),
+            )
+            .hint("dates run up to 9999-12-30; leave `until` out for a meeting with no end date"),
+        );
     }
 }
 

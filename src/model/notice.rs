@@ -124,7 +124,12 @@ pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Notice, Vec<Diagnos
         offset: split.front_matter_offset,
     };
     let front: NoticeFrontMatter = toml_data::parse(split.front_matter, at).map_err(|d| vec![d])?;
-    let mut problems = Vec::new();
+    let mut problems = super::page::control_characters(split.front_matter, at);
+    problems.extend(super::page::control_character_in_body(
+        path,
+        text,
+        split.body_offset,
+    ));
     if let Some(expires) = front.expires
         && expires < front.date
     {

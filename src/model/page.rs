@@ -103,6 +103,101 @@ pub fn split_front_matter<'t>(path: &str, text: &'t str) -> Result<Split<'t>, Di
         .hint("add a line holding only `+++` after the last front-matter key"))
 }
 
+/// Whether a character may not appear in published text: C0 and C1 controls (tab, line
+/// feed and carriage return excepted), DEL, and the non-characters U+FFFE and U+FFFF. XML
+/// (Atom feeds) and iCalendar text cannot carry them, and in a page they are invisible.
+pub fn is_forbidden_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+const CONTROL_HINT: &str =
+    "remove it; in TOML, escapes such as `\\u0007`, `\\b` or `\\f` write such characters";
+
+/// Every key or string value of a TOML document that holds a forbidden character, located at
+/// the value. A document that does not parse yields nothing (serde reports it).
+pub fn control_characters(toml: &str, at: Embedding<'_>) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if let Ok(table) = toml::de::DeTable::parse(toml) {
+        walk_table(table.get_ref(), "", at, &mut problems);
+    }
+    problems
+}
+
+fn walk_table(
+    table: &toml::de::DeTable<'_>,
+    prefix: &str,
+    at: Embedding<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (key, value) in table {
+        let name = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
+        check_text(key.get_ref(), &name, key.span().start, at, problems);
+        walk_value(value, &name, at, problems);
+    }
+}
+
+fn walk_value(
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    name: &str,
+    at: Embedding<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    match value.get_ref() {
+        toml::de::DeValue::String(text) => check_text(text, name, value.span().start, at, problems),
+        toml::de::DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_value(item, &format!("{name}[{i}]"), at, problems);
+            }
+        }
+        toml::de::DeValue::Table(table) => walk_table(table, name, at, problems),
+        _ => {}
+    }
+}
+
+fn check_text(
+    text: &str,
+    name: &str,
+    offset: usize,
+    at: Embedding<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if let Some(c) = text.chars().find(|c| is_forbidden_char(*c)) {
+        problems.push(
+            at.error_at(
+                offset,
+                format!(
+                    "`{}` contains the control character U+{:04X}",
+                    name.escape_debug(),
+                    u32::from(c)
+                ),
+            )
+            .hint(CONTROL_HINT),
+        );
+    }
+}
+
+/// The first forbidden character of a markdown body, located where it is in the file.
+pub fn control_character_in_body(
+    path: &str,
+    file_text: &str,
+    body_offset: usize,
+) -> Option<Diagnostic> {
+    let body = file_text.get(body_offset..)?;
+    let (i, c) = body.char_indices().find(|(_, c)| is_forbidden_char(*c))?;
+    Some(
+        Diagnostic::error(format!(
+            "the text contains the control character U+{:04X}",
+            u32::from(c)
+        ))
+        .at(path, file_text, body_offset + i)
+        .hint("remove it: it is invisible on the page and feeds and calendars cannot carry it"),
+    )
+}
+
 /// Parses one page file.
 pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Page, Diagnostic> {
     let split = split_front_matter(path, text)?;
@@ -112,6 +207,13 @@ pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Page, Diagnostic> {
         offset: split.front_matter_offset,
     };
     let front: FrontMatter = toml_data::parse(split.front_matter, at)?;
+    if let Some(problem) = control_characters(split.front_matter, at)
+        .into_iter()
+        .next()
+        .or_else(|| control_character_in_body(path, text, split.body_offset))
+    {
+        return Err(problem);
+    }
     if front.title.trim().is_empty() {
         return Err(at
             .error_at(0, "the page's `title` is empty")

@@ -1,6 +1,18 @@
 //! Atom feeds (RFC 4287) of notices, with ids that stay stable when the site moves path.
 
+use crate::model::page::is_forbidden_char;
 use crate::render::sitemap::escape_xml;
+
+/// Escapes text for XML, first dropping characters XML 1.0 cannot carry (control
+/// characters). Loading refuses them in sources; this keeps the feed well-formed whatever
+/// reaches it (text made by templates or data loaded some other way).
+fn xml_text(s: &str) -> String {
+    if s.chars().any(is_forbidden_char) {
+        escape_xml(&s.replace(is_forbidden_char, ""))
+    } else {
+        escape_xml(s)
+    }
+}
 
 /// One entry, already rendered.
 pub struct Entry {
@@ -48,34 +60,31 @@ pub fn render(feed: &Feed<'_>, entries: &[Entry]) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     xml.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        escape_xml(feed.language)
+        xml_text(feed.language)
     ));
-    xml.push_str(&format!("  <title>{}</title>\n", escape_xml(&feed.title)));
-    xml.push_str(&format!("  <id>{}</id>\n", escape_xml(&feed.id)));
+    xml.push_str(&format!("  <title>{}</title>\n", xml_text(&feed.title)));
+    xml.push_str(&format!("  <id>{}</id>\n", xml_text(&feed.id)));
     xml.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        escape_xml(&feed.self_url)
+        xml_text(&feed.self_url)
     ));
     xml.push_str(&format!(
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        escape_xml(&feed.html_url)
+        xml_text(&feed.html_url)
     ));
     xml.push_str(&format!("  <updated>{updated}</updated>\n"));
     xml.push_str(&format!(
         "  <author><name>{}</name></author>\n",
-        escape_xml(feed.author)
+        xml_text(feed.author)
     ));
     xml.push_str("  <generator uri=\"https://github.com/chapterhouse\">chapterhouse</generator>\n");
     for entry in entries {
         xml.push_str("  <entry>\n");
-        xml.push_str(&format!(
-            "    <title>{}</title>\n",
-            escape_xml(&entry.title)
-        ));
-        xml.push_str(&format!("    <id>{}</id>\n", escape_xml(&entry.id)));
+        xml.push_str(&format!("    <title>{}</title>\n", xml_text(&entry.title)));
+        xml.push_str(&format!("    <id>{}</id>\n", xml_text(&entry.id)));
         xml.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escape_xml(&entry.url)
+            xml_text(&entry.url)
         ));
         xml.push_str(&format!(
             "    <published>{}</published>\n",
@@ -88,22 +97,36 @@ pub fn render(feed: &Feed<'_>, entries: &[Entry]) -> String {
         if let Some(author) = &entry.author {
             xml.push_str(&format!(
                 "    <author><name>{}</name></author>\n",
-                escape_xml(author)
+                xml_text(author)
             ));
         }
         xml.push_str(&format!("    <category term=\"{}\"/>\n", entry.category));
         if !entry.summary.is_empty() {
             xml.push_str(&format!(
                 "    <summary>{}</summary>\n",
-                escape_xml(&entry.summary)
+                xml_text(&entry.summary)
             ));
         }
         xml.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
-            escape_xml(&entry.content_html)
+            xml_text(&entry.content_html)
         ));
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
     xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_feed() {
+        assert_eq!(
+            xml_text("a\u{1}b\u{1b}[31m<\u{FFFF}\u{7f}\u{85}"),
+            "ab[31m&lt;"
+        );
+        assert_eq!(xml_text("tab\tline\n"), "tab\tline\n");
+    }
 }

@@ -3,13 +3,18 @@
 //!
 //! The theme has no inline script or style, so the policy allows only the site's own origin.
 
+use crate::legal::cookies::Origin;
 use crate::model::Site;
 use crate::plan::Plan;
 
 /// The policy every page is served with. `extra_hosts` are third-party origins the site
-/// declares (scripts behind consented cookie categories).
-pub fn content_security_policy(extra_hosts: &[String]) -> String {
-    let extra: String = extra_hosts.iter().map(|h| format!(" {h}")).collect();
+/// declares (scripts behind consented cookie categories); only their serialisation is
+/// written, which has no whitespace or `;` that could add sources or header lines.
+pub fn content_security_policy(extra_hosts: &[Origin]) -> String {
+    let extra: String = extra_hosts
+        .iter()
+        .map(|h| format!(" {}", h.as_str()))
+        .collect();
     format!(
         "default-src 'self'; script-src 'self'{extra}; style-src 'self'; img-src 'self' data:{extra}; \
          font-src 'self'; connect-src 'self'{extra}; frame-src 'self'; object-src 'none'; base-uri 'self'; \
@@ -36,7 +41,7 @@ mod tests {
         assert!(csp.contains("script-src 'self';"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(
-            content_security_policy(&["https://stats.example".into()])
+            content_security_policy(&[Origin::parse("https://Stats.example:443/").unwrap()])
                 .contains("script-src 'self' https://stats.example;")
         );
     }

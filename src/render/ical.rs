@@ -22,6 +22,9 @@ pub fn escape_text(s: &str) -> String {
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
             '\r' => {}
+            // Control characters are refused when loading; dropped here whatever reaches us,
+            // since RFC 5545 text cannot carry them (tab excepted).
+            c if crate::model::page::is_forbidden_char(c) => {}
             c => out.push(c),
         }
     }
@@ -101,14 +104,16 @@ fn observance(w: &mut Writer, o: &Observance<'_>) {
 fn vtimezone(w: &mut Writer, name: &str, tz: &TimeZone, from_year: i16, to_year: i16) {
     w.line("BEGIN:VTIMEZONE");
     w.line(&format!("TZID:{name}"));
-    let start = jiff::civil::date(from_year, 1, 1)
-        .to_zoned(tz.clone())
-        .map(|z| z.timestamp())
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let end = jiff::civil::date(to_year, 12, 31)
-        .to_zoned(tz.clone())
-        .map(|z| z.timestamp())
-        .unwrap_or(start);
+    // Years near jiff's limits (±9999, e.g. `--now 9995-…` plus five years) are clamped
+    // rather than built with `civil::date`, which panics on an invalid date.
+    let instant = |year: i16, month: i8, day: i8| {
+        jiff::civil::Date::new(year.clamp(-9998, 9998), month, day)
+            .ok()
+            .and_then(|d| d.to_zoned(tz.clone()).ok())
+            .map(|z| z.timestamp())
+    };
+    let start = instant(from_year, 1, 1).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let end = instant(to_year, 12, 31).unwrap_or(start).max(start);
     let mut before = tz.to_offset_info(start);
     // The first observance covers everything from the start of the range until the first
     // transition, so events before it resolve to the right offset.
@@ -144,7 +149,7 @@ fn events(w: &mut Writer, chapter: &Chapter, host: &str, stamp: &str) {
         let start = m.starts_on.0.to_datetime(m.start_time.0);
         let end = start
             .checked_add(jiff::Span::new().minutes(i64::from(m.duration_minutes)))
-            .unwrap_or(start);
+            .ok();
         w.line("BEGIN:VEVENT");
         w.line(&format!(
             "UID:{}-meeting-{}@{host}",
@@ -153,7 +158,12 @@ fn events(w: &mut Writer, chapter: &Chapter, host: &str, stamp: &str) {
         ));
         w.line(&format!("DTSTAMP:{stamp}"));
         w.line(&format!("DTSTART;TZID={zone}:{}", local(start)));
-        w.line(&format!("DTEND;TZID={zone}:{}", local(end)));
+        // Loading refuses an end past the representable range; were it ever missing, a
+        // DURATION still says how long the meeting lasts (never DTEND = DTSTART).
+        match end {
+            Some(end) => w.line(&format!("DTEND;TZID={zone}:{}", local(end))),
+            None => w.line(&format!("DURATION:PT{}M", m.duration_minutes)),
+        }
         let mut rule = match (m.frequency, m.week) {
             (Frequency::Monthly, Some(week)) => {
                 format!("FREQ=MONTHLY;BYDAY={week}{}", byday(m.weekday))
@@ -239,7 +249,13 @@ pub fn calendar(name: &str, chapters: &[&Chapter], host: &str, now: jiff::Timest
             .min()
             .unwrap_or(now_year)
             .min(now_year);
-        vtimezone(&mut w, zone, &chapter.timezone, first, now_year + 5);
+        vtimezone(
+            &mut w,
+            zone,
+            &chapter.timezone,
+            first,
+            now_year.saturating_add(5),
+        );
     }
     for chapter in chapters {
         events(&mut w, chapter, host, &stamp);
@@ -265,5 +281,6 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         assert_eq!(escape_text("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+        assert_eq!(escape_text("x\u{0}\u{7}\u{1b}\u{7f}\u{9b}\ty"), "x\ty");
     }
 }

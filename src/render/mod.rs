@@ -13,6 +13,7 @@ pub mod legal;
 pub mod notices;
 mod pages;
 mod sitemap;
+pub mod template_guard;
 mod templates;
 
 use rayon::prelude::*;

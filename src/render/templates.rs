@@ -114,6 +114,11 @@ pub fn parse_templates(site: &Site) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
+    super::template_guard::harden(&mut tera);
+    if let Some(cycle) = super::template_guard::find_include_cycle(&site.theme.templates) {
+        let origin = |name: &str| site.theme.templates.get(name).map(|t| t.origin.clone());
+        return Err(vec![super::template_guard::cycle_error(&cycle, origin)]);
+    }
     let templates: Vec<(&str, &str)> = site
         .theme
         .templates

@@ -15,7 +15,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub use wire::{HEAD_DEADLINE, MAX_HEAD, MAX_HEADERS};
 use wire::{Method, RequestHead, Response};
@@ -126,32 +126,6 @@ pub trait Listen {
 impl Listen for TcpListener {
     fn into_listener(self) -> io::Result<TcpListener> {
         Ok(self)
-    }
-}
-
-/// tiny_http reads request heads without any size limit, so it never reads a request here:
-/// its server is closed and its address listened on again. Prefer passing a `TcpListener`.
-impl Listen for tiny_http::Server {
-    fn into_listener(self) -> io::Result<TcpListener> {
-        let address = self
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| io::Error::other("not listening on an IP address"))?;
-        drop(self);
-        // Its accept thread lets go of the socket a moment after the drop.
-        let started = Instant::now();
-        loop {
-            match TcpListener::bind(address) {
-                Ok(listener) => return Ok(listener),
-                Err(e)
-                    if e.kind() == io::ErrorKind::AddrInUse
-                        && started.elapsed() < Duration::from_secs(5) =>
-                {
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                Err(e) => return Err(e),
-            }
-        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! the live-reload wait. The server over real sockets is tested in `tests/serve_http.rs`.
 
 use super::*;
+use std::time::Instant;
 
 fn site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
