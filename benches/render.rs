@@ -8,7 +8,7 @@ use chapterhouse::config::RawHtml;
 use chapterhouse::diagnostics::Diagnostic;
 use chapterhouse::markdown::{Links, render};
 use chapterhouse::plan::{PlanOptions, plan};
-use chapterhouse::render::Renderer;
+use chapterhouse::render::{RenderState, Renderer};
 
 fn main() {
     divan::main();
@@ -58,7 +58,8 @@ fn template_page(bencher: divan::Bencher) {
         ..PlanOptions::default()
     };
     let plan = plan(&site, &options).expect("the example site plans");
-    let renderer = Renderer::new(&site, &plan).expect("templates parse");
+    let state = RenderState::new(&site, &plan).expect("templates parse");
+    let renderer = Renderer::new(&site, &plan, &state);
     let route = plan
         .routes
         .iter()

@@ -1,17 +1,16 @@
-//! The whole pipeline, wired: read → load → plan → render → write.
-//!
-//! Each stage returns either its product or every diagnostic it found; this module only
-//! threads them together, so `build`, `check`, `watch` and the tests share one path.
+//! `chapterhouse build`: the pipeline run into a staging folder that replaces the output
+//! only when everything rendered and every link resolves; and the same run in memory, for
+//! tests and tools.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
-use crate::load;
 use crate::output::{FolderOutput, MemoryOutput};
-use crate::plan::{self, PlanOptions};
-use crate::render::{RenderState, RenderStats, Renderer};
+use crate::pipeline::{Pipeline, Routes};
+use crate::plan::PlanOptions;
+use crate::render::RenderStats;
 use crate::source::{self, SourceTree};
 
 /// `chapterhouse build` options.
@@ -51,20 +50,33 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
             unchanged: true,
         });
     }
+    let mut pipeline = Pipeline::prepare(&sources, &options.plan, &mut warnings)?;
     // The loaded site holds every text it needs; the raw files are not kept while rendering.
-    let loaded = load::load(&sources);
     drop(sources);
-    let stats = render_site(loaded, &options.plan, &mut warnings, |renderer| {
-        let output = FolderOutput::begin(&output_dir, options.force).map_err(Diagnostics::from)?;
-        let outcome = renderer.render_all(&output)?;
-        refuse_broken_links(renderer, &outcome)?;
-        output.record_input(format!(
-            "{fingerprint} {} {}",
-            outcome.stats.pages, outcome.stats.files
-        ));
-        output.commit().map_err(Diagnostics::from)?;
-        Ok(outcome.stats)
-    })?;
+    // A failed build reports the load's warnings with its errors.
+    let failed = |warnings: Diagnostics, problems: Diagnostics| {
+        let mut all = warnings;
+        all.extend(problems);
+        all
+    };
+    let output = match FolderOutput::begin(&output_dir, options.force) {
+        Ok(output) => output,
+        Err(problem) => return Err(failed(warnings, Diagnostics::from(problem))),
+    };
+    let stats = match pipeline.render(Routes::All, &output) {
+        Ok(stats) => stats,
+        Err(problems) => return Err(failed(warnings, problems)),
+    };
+    let report = pipeline.verify_links();
+    if !report.problems.is_empty() {
+        // A broken internal link fails the build, so a published site never has one. The
+        // sources are read again only now, to name the line of each link.
+        let sources = source::read_tree(&options.root)?;
+        let problems = pipeline.diagnose(report.problems, &sources);
+        return Err(failed(warnings, problems.into_iter().collect()));
+    }
+    output.record_input(format!("{fingerprint} {} {}", stats.pages, stats.files));
+    output.commit().map_err(Diagnostics::from)?;
     Ok(BuildSummary {
         stats,
         warnings,
@@ -73,127 +85,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     })
 }
 
-/// Renders in memory: every output path → bytes, plus warnings. Used by tests and `check`.
+/// Renders in memory: every output path → bytes, plus warnings. Links are not verified
+/// (tests look at pages whose links are broken on purpose; `check` reports those).
 pub fn build_in_memory(
     sources: &SourceTree,
     options: &PlanOptions,
 ) -> Result<(BTreeMap<String, Vec<u8>>, Diagnostics), Diagnostics> {
     let mut warnings = Diagnostics::new();
+    let mut pipeline = Pipeline::prepare(sources, options, &mut warnings)?;
     let output = MemoryOutput::default();
-    render_sources(sources, options, &mut warnings, |renderer| {
-        renderer.render_all(&output)
-    })?;
+    if let Err(problems) = pipeline.render(Routes::All, &output) {
+        warnings.extend(problems);
+        return Err(warnings);
+    }
     Ok((output.into_files(), warnings))
-}
-
-fn render_sources<T>(
-    sources: &SourceTree,
-    options: &PlanOptions,
-    warnings: &mut Diagnostics,
-    write: impl FnOnce(&Renderer<'_>) -> Result<T, Diagnostics>,
-) -> Result<T, Diagnostics> {
-    render_site(load::load(sources), options, warnings, write)
-}
-
-fn render_site<T>(
-    loaded: (Option<crate::model::Site>, Diagnostics),
-    options: &PlanOptions,
-    warnings: &mut Diagnostics,
-    write: impl FnOnce(&Renderer<'_>) -> Result<T, Diagnostics>,
-) -> Result<T, Diagnostics> {
-    let (site, mut diagnostics) = loaded;
-    let Some(site) = site else {
-        return Err(diagnostics);
-    };
-    let plan = match plan::plan(&site, options) {
-        Ok(plan) => plan,
-        Err(problems) => {
-            diagnostics.extend(problems);
-            return Err(diagnostics);
-        }
-    };
-    let renderer = match Renderer::new(&site, &plan) {
-        Ok(renderer) => renderer,
-        Err(problems) => {
-            diagnostics.extend(problems);
-            return Err(diagnostics);
-        }
-    };
-    match write(&renderer) {
-        Ok(value) => {
-            warnings.extend(diagnostics);
-            Ok(value)
-        }
-        Err(problems) => {
-            diagnostics.extend(problems);
-            Err(diagnostics)
-        }
-    }
-}
-
-/// A broken internal link fails the build, so a published site never has one.
-fn refuse_broken_links(
-    renderer: &Renderer<'_>,
-    outcome: &crate::render::RenderOutcome,
-) -> Result<(), Diagnostics> {
-    let report = renderer.verify_links(outcome);
-    if report.problems.is_empty() {
-        return Ok(());
-    }
-    let mut diagnostics = Diagnostics::new();
-    diagnostics.extend(report.problems);
-    Err(diagnostics)
-}
-
-/// A loaded and planned site, kept by `watch` between rebuilds.
-pub struct Prepared {
-    pub site: crate::model::Site,
-    pub plan: crate::plan::Plan,
-}
-
-/// Loads and plans; warnings go to `warnings`.
-pub fn prepare(
-    sources: &SourceTree,
-    options: &PlanOptions,
-    warnings: &mut Diagnostics,
-) -> Result<Prepared, Diagnostics> {
-    let (site, mut diagnostics) = load::load(sources);
-    let Some(site) = site else {
-        return Err(diagnostics);
-    };
-    match plan::plan(&site, options) {
-        Ok(plan) => {
-            warnings.extend(diagnostics);
-            Ok(Prepared { site, plan })
-        }
-        Err(problems) => {
-            diagnostics.extend(problems);
-            Err(diagnostics)
-        }
-    }
-}
-
-/// A prepared site rendered in memory.
-pub struct Rendered {
-    /// Every output path → bytes.
-    pub files: BTreeMap<String, Vec<u8>>,
-    /// Each page's links.
-    pub pages: BTreeMap<String, crate::check::links::CheckedPage>,
-    /// Templates and shared context, for re-rendering single pages later.
-    pub state: RenderState,
-}
-
-/// Renders a prepared site in memory, refusing broken links.
-pub fn render_prepared(prepared: &Prepared) -> Result<Rendered, Diagnostics> {
-    let renderer = Renderer::new(&prepared.site, &prepared.plan)?;
-    let output = MemoryOutput::default();
-    let outcome = renderer.render_all(&output)?;
-    refuse_broken_links(&renderer, &outcome)?;
-    Ok(Rendered {
-        files: output.into_files(),
-        pages: outcome.pages,
-        state: renderer.into_state(),
-    })
 }
 
 /// A relative `--output-dir` is relative to the site root, as in Zola.

@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use crate::check::links::is_email;
 use crate::diagnostics::Diagnostic;
+use crate::links::is_email;
 use crate::model::Site;
 
 /// Chapter data: valid e-mail addresses, officer roles from the configured list, a
@@ -168,7 +168,7 @@ pub fn privacy(site: &Site, now: jiff::Timestamp) -> Vec<Diagnostic> {
 /// declared host should be used.
 pub fn third_parties(
     site: &Site,
-    pages: &BTreeMap<String, crate::check::links::CheckedPage>,
+    pages: &BTreeMap<String, crate::links::CheckedPage>,
     root_url: &str,
 ) -> Vec<Diagnostic> {
     let declared = site.legal.cookies.hosts();

@@ -2,17 +2,16 @@
 //! maintainer must know before publishing: links, chapter data, and (with the legal pages)
 //! compliance. Findings are grouped by file, as text for people or JSON for CI tools.
 
-pub mod links;
 mod lints;
 mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::load;
 use crate::output::OutputSink;
-use crate::plan::{self, PlanOptions};
-use crate::render::Renderer;
+use crate::pipeline::{Pipeline, Routes};
+use crate::plan::PlanOptions;
 use crate::source::SourceTree;
 
 pub use report::{Format, render_report};
@@ -51,7 +50,7 @@ impl OutputSink for Discard {
     }
 }
 
-/// Loads, plans and renders in memory, then runs every lint.
+/// Loads, plans and renders in memory through the pipeline, then runs every lint.
 pub fn run(sources: &SourceTree, options: &CheckOptions) -> CheckReport {
     let mut report = CheckReport::default();
     let (site, diagnostics) = load::load(sources);
@@ -62,102 +61,33 @@ pub fn run(sources: &SourceTree, options: &CheckOptions) -> CheckReport {
         .diagnostics
         .extend(lints::privacy(&site, options.plan.now));
     report.diagnostics.extend(lints::schedules(&site));
-    let plan = match plan::plan(&site, &options.plan) {
-        Ok(plan) => plan,
+    let mut pipeline = match Pipeline::new(site, &options.plan, true) {
+        Ok(pipeline) => pipeline,
         Err(problems) => {
             report.diagnostics.extend(problems);
             return report;
         }
     };
-    let renderer = match Renderer::new(&site, &plan) {
-        Ok(mut renderer) => {
-            renderer.thorough_links = true;
-            renderer
-        }
-        Err(problems) => {
-            report.diagnostics.extend(problems);
-            return report;
-        }
-    };
-    match renderer.render_all(&Discard) {
-        Ok(outcome) => {
-            report.pages_checked = outcome.pages.len();
-            let links = renderer.verify_links(&outcome);
-            report.diagnostics.extend(lints::third_parties(
-                &site,
-                &outcome.pages,
-                &plan.layout.absolute(""),
-            ));
-            report
-                .diagnostics
-                .extend(locate_in_sources(links.problems, sources));
-            if options.external {
-                report.diagnostics.extend(lints::fetch_external(
-                    &links.external,
-                    options.timeout_seconds.max(1),
-                ));
-            }
-            report.external_links = links.external;
-        }
-        Err(problems) => report.diagnostics.extend(problems),
+    if let Err(problems) = pipeline.render(Routes::All, &Discard) {
+        report.diagnostics.extend(problems);
+        return report;
     }
+    report.pages_checked = pipeline.pages().len();
+    let links = pipeline.verify_links();
+    report.diagnostics.extend(lints::third_parties(
+        &pipeline.site,
+        pipeline.pages(),
+        &pipeline.plan.layout.absolute(""),
+    ));
     report
-}
-
-/// Gives a link problem the line of the source file where the link is written. A link not
-/// written in the page's source comes from the theme: it is reported once, with a count.
-fn locate_in_sources(problems: Vec<Diagnostic>, sources: &SourceTree) -> Vec<Diagnostic> {
-    let mut located = Vec::new();
-    let mut from_theme: BTreeMap<String, (Diagnostic, Vec<String>)> = BTreeMap::new();
-    for d in problems {
-        let path = d
-            .location
-            .as_ref()
-            .map(|l| l.path.clone())
-            .unwrap_or_default();
-        let href = d.message.split('`').nth(1).unwrap_or("").to_string();
-        let file = sources.get(&path);
-        let offset = file.and_then(|f| {
-            f.text
-                .find(&format!("({href})"))
-                .map(|o| o + 1)
-                .or_else(|| f.text.find(&href))
-        });
-        match (file, offset) {
-            (Some(file), Some(offset)) if !href.is_empty() => {
-                located.push(d.at(&path, &file.text, offset))
-            }
-            _ => {
-                let page = d
-                    .message
-                    .split(" on ")
-                    .nth(1)
-                    .and_then(|r| r.split(':').next())
-                    .unwrap_or("")
-                    .to_string();
-                let key = d.message.replace(&format!(" on {page}"), "");
-                from_theme
-                    .entry(key)
-                    .or_insert_with(|| (d, Vec::new()))
-                    .1
-                    .push(page);
-            }
-        }
+        .diagnostics
+        .extend(pipeline.diagnose(links.problems, sources));
+    if options.external {
+        report.diagnostics.extend(lints::fetch_external(
+            &links.external,
+            options.timeout_seconds.max(1),
+        ));
     }
-    for (message, (first, pages)) in from_theme {
-        let shown: Vec<&str> = pages.iter().take(3).map(String::as_str).collect();
-        let more = if pages.len() > 3 {
-            format!(" and {} more", pages.len() - 3)
-        } else {
-            String::new()
-        };
-        let mut d = Diagnostic::error(format!(
-            "{message} (from the theme, on {}{more})",
-            shown.join(", ")
-        ))
-        .in_file("themes");
-        d.hint = first.hint;
-        located.push(d);
-    }
-    located
+    report.external_links = links.external;
+    report
 }

@@ -1,7 +1,9 @@
-//! Stage 3, render: each route → bytes, in parallel, handed to an [`OutputSink`] as it is done.
+//! Stage 3, render: one route → bytes. [`Renderer::render_route`] dispatches on the route's
+//! kind: files (assets, feeds, calendars, sitemap, exports) are made directly, pages fill a
+//! template context (`pages`) and go through the theme's templates (`templates`).
 //!
-//! Render never touches the file system: it only calls the sink, so the same code serves
-//! `build` (a staging folder), `check` and the tests (memory).
+//! Render never touches the file system and never loops over routes itself: the pipeline
+//! drives it, in parallel, and hands the bytes to the output.
 
 pub mod atom;
 pub mod context;
@@ -16,14 +18,11 @@ mod sitemap;
 pub mod template_guard;
 mod templates;
 
-use rayon::prelude::*;
 use tera::Tera;
 
-use crate::check::links::{self, CheckedPage};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Links};
 use crate::model::Site;
-use crate::output::OutputSink;
 use crate::plan::{Layout, LegalPage, Plan, Route, RouteKind};
 use context::{Link, Shared};
 pub use escape::escape_html;
@@ -34,17 +33,6 @@ use templates::{TranslationSubsets, parse_templates, template_error, translation
 pub struct RenderStats {
     pub pages: usize,
     pub files: usize,
-}
-
-/// One route's result: its page's links if it is HTML, or its problems.
-type RouteResult = Result<Option<(String, CheckedPage)>, Vec<Diagnostic>>;
-
-/// What a finished render produced besides the files: counts and each page's links.
-#[derive(Debug, Default)]
-pub struct RenderOutcome {
-    pub stats: RenderStats,
-    /// Output path → the page's origin, URL and links, for link checking.
-    pub pages: std::collections::BTreeMap<String, CheckedPage>,
 }
 
 /// What rendering keeps between builds whose theme, data and list of pages are unchanged:
@@ -102,96 +90,17 @@ impl RenderState {
     }
 }
 
-/// Renders routes of one planned site, with a [`RenderState`] made for it.
+/// Renders routes of one planned site, with a [`RenderState`] made for it (or for one
+/// differing only in the bodies of pages).
 pub struct Renderer<'a> {
     site: &'a Site,
     plan: &'a Plan,
-    state: RenderState,
-    /// Parse pages with a full HTML parser for link checks (`check`), not the fast scanner.
-    pub thorough_links: bool,
+    state: &'a RenderState,
 }
 
 impl<'a> Renderer<'a> {
-    /// Parses the theme's templates once and prepares shared context.
-    pub fn new(site: &'a Site, plan: &'a Plan) -> Result<Self, Diagnostics> {
-        Ok(Self::with_state(site, plan, RenderState::new(site, plan)?))
-    }
-
-    /// A renderer reusing `state`, which must have been made for this site and plan or for
-    /// one differing only in the bodies of pages.
-    pub fn with_state(site: &'a Site, plan: &'a Plan, state: RenderState) -> Self {
-        Renderer {
-            site,
-            plan,
-            state,
-            thorough_links: false,
-        }
-    }
-
-    /// Gives the state back, for [`Renderer::with_state`].
-    pub fn into_state(self) -> RenderState {
-        self.state
-    }
-
-    /// Renders every route in parallel into `sink`; returns all problems found.
-    pub fn render_all(&self, sink: &dyn OutputSink) -> Result<RenderOutcome, Diagnostics> {
-        let progress = Progress::new(self.plan.routes.len());
-        let link_context = links::LinkContext::new(self.plan, self.thorough_links);
-        let results: Vec<RouteResult> = self
-            .plan
-            .routes
-            .par_iter()
-            .map(|route| {
-                let result = self.render_route(route).and_then(|bytes| {
-                    // Links are read while the page is at hand, so it need not be kept.
-                    let checked = route.output.ends_with(".html").then(|| {
-                        links::inspect(
-                            &bytes,
-                            &route.output,
-                            &route.url,
-                            &route.origin.to_string(),
-                            &link_context,
-                        )
-                    });
-                    sink.put(&route.output, &bytes).map_err(|e| {
-                        vec![
-                            Diagnostic::error(format!("cannot write `{}`: {e}", route.output))
-                                .hint("check the output folder's permissions and free disk space"),
-                        ]
-                    })?;
-                    Ok(checked.map(|page| (route.output.clone(), page)))
-                });
-                progress.tick();
-                result
-            })
-            .collect();
-        progress.finish();
-        let mut diagnostics = Diagnostics::new();
-        let mut pages = std::collections::BTreeMap::new();
-        for result in results {
-            match result {
-                Ok(Some((output, page))) => {
-                    pages.insert(output, page);
-                }
-                Ok(None) => {}
-                Err(problems) => diagnostics.extend(problems),
-            }
-        }
-        if diagnostics.has_errors() {
-            return Err(diagnostics);
-        }
-        Ok(RenderOutcome {
-            stats: RenderStats {
-                pages: self.plan.routes.iter().filter(|r| r.is_html_page()).count(),
-                files: self.plan.routes.len(),
-            },
-            pages,
-        })
-    }
-
-    /// Checks the links of rendered pages against the plan's outputs.
-    pub fn verify_links(&self, outcome: &RenderOutcome) -> links::LinkReport {
-        links::verify(&outcome.pages)
+    pub fn new(site: &'a Site, plan: &'a Plan, state: &'a RenderState) -> Self {
+        Renderer { site, plan, state }
     }
 
     /// Renders one route to bytes.
@@ -302,36 +211,4 @@ fn navigation(site: &Site, plan: &Plan, language: &str) -> Vec<Link> {
         });
     }
     links
-}
-
-/// A progress bar, only for long builds on a terminal.
-struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    fn new(total: usize) -> Self {
-        use std::io::IsTerminal;
-        let show = total >= 2000 && std::io::stderr().is_terminal();
-        Progress(show.then(|| {
-            let bar = indicatif::ProgressBar::new(total as u64);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} rendering {pos}/{len} {wide_bar} {eta}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        }))
-    }
-
-    fn tick(&self) {
-        if let Some(bar) = &self.0 {
-            bar.inc(1);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
-    }
 }

@@ -333,7 +333,7 @@ enum Resolved {
 /// Maps a URL path onto the output folder. `..` in any encoding, backslashes, NUL and
 /// leftover percent-escapes (double encoding) are refused with 400.
 fn resolve(root: &Path, url: &str) -> Result<Resolved, u16> {
-    let decoded = percent_decode(url).ok_or(400u16)?;
+    let decoded = crate::links::percent::decode_strict(url).ok_or(400u16)?;
     if decoded.contains('\\') || decoded.contains('\0') || decoded.contains('%') {
         return Err(400);
     }
@@ -376,23 +376,6 @@ fn resolve(root: &Path, url: &str) -> Result<Resolved, u16> {
     } else {
         Resolved::Missing
     })
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Percent-encodes everything in a path segment but unreserved characters and sub-delims,

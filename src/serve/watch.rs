@@ -5,7 +5,6 @@
 //! gone), so a one-page edit touches a handful of files. A broken edit prints its errors and
 //! keeps the last good output; the next good save recovers. Nothing here ends the process.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,14 +12,10 @@ use std::time::{Duration, Instant};
 
 use notify_debouncer_mini::notify::{self, RecursiveMode, Watcher as _};
 
-use crate::build::{Prepared, prepare, render_prepared};
-use crate::check::links::{self, CheckedPage};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{notice, page};
-use crate::output;
+use crate::output::{self, MemoryOutput};
+use crate::pipeline::{Pipeline, Routes, incremental};
 use crate::plan::PlanOptions;
-use crate::plan::RouteKind;
-use crate::render::{RenderState, Renderer};
 use crate::source::{self, SOURCE_FOLDERS, SourceTree};
 
 /// What one rebuild did.
@@ -42,18 +37,7 @@ pub struct Watcher {
     sources: SourceTree,
     output: output::LiveOutput,
     /// The last good build, for re-rendering single pages.
-    last: Option<LastGood>,
-}
-
-/// What the last good rebuild knew, kept so that a page edit re-renders only that page.
-struct LastGood {
-    prepared: Prepared,
-    /// Parsed templates and shared context; taken while a page edit renders.
-    state: Option<RenderState>,
-    /// Output path → that page's links, to re-check links after an edit.
-    pages: BTreeMap<String, CheckedPage>,
-    /// What links resolve against (the plan's outputs).
-    links: links::LinkContext,
+    last: Option<Pipeline>,
 }
 
 impl Watcher {
@@ -141,130 +125,48 @@ impl Watcher {
         self.rebuild().map(Some)
     }
 
-    /// The fast path for the most common edit: existing pages or notices changed and the
-    /// site's routes did not. A text edit re-renders only the routes showing that text (the
-    /// page, the home a section intro appears on, a notice and the feeds carrying it). A page's
-    /// front matter edit that moves nothing (a new title, weight, date or description) also
-    /// re-renders what lists the page: the pages of its chapter (their chapter menu), the
-    /// home, the chapter directory and the sitemap. `None` when the change is anything else.
+    /// The fast path for the most common edit (see [`incremental`]): re-render only what
+    /// the edited pages and notices show in. `None` when the change needs a full rebuild.
     fn page_edit(&mut self, changed: &[String]) -> Option<Result<Rebuild, Diagnostics>> {
         let started = Instant::now();
-        let last = self.last.as_mut()?;
-        if changed.is_empty() {
-            return None;
-        }
-        let mut swaps = Vec::new();
-        let mut front_changed = false;
-        for path in changed {
-            if !path.starts_with("content/") || !path.ends_with(".md") {
-                return None;
-            }
-            let site = &last.prepared.site;
-            let text = &self.sources.get(path)?.text;
-            if let Some(index) = site.notices.iter().position(|n| &n.source_path == path) {
-                let old = &site.notices[index];
-                let new = notice::parse(path, text, old.scope.clone()).ok()?;
-                // A notice's front matter places it in lists, archives and calendars.
-                if new.front != old.front || new.slug != old.slug {
-                    return None;
-                }
-                swaps.push(Edited::Notice(index, Box::new(new)));
-                continue;
-            }
-            let index = site.pages.iter().position(|p| &p.source_path == path)?;
-            let old = &site.pages[index];
-            let new = page::parse(path, text, old.scope.clone()).ok()?;
-            if new.front != old.front {
-                // A section intro's front matter shapes its section: take the full path.
-                if new.is_index || old.is_index {
-                    return None;
-                }
-                front_changed = true;
-            }
-            swaps.push(Edited::Page(index, Box::new(new)));
-        }
-        let previous: Vec<Edited> = swaps
-            .into_iter()
-            .map(|edit| edit.swap_into(&mut last.prepared.site))
-            .collect();
-        let restore = |last: &mut LastGood, previous: Vec<Edited>| {
-            for edit in previous {
-                edit.swap_into(&mut last.prepared.site);
-            }
+        let pipeline = self.last.as_mut()?;
+        let total = pipeline.plan.routes.len();
+        let partial = match incremental::page_edit(pipeline, &self.sources, changed)? {
+            Ok(partial) => partial,
+            Err(diagnostics) => return Some(Err(diagnostics)),
         };
-        if front_changed {
-            let replanned = crate::plan::plan(&last.prepared.site, &self.plan).ok();
-            let same_routes = replanned.is_some_and(|plan| {
-                let old = &last.prepared.plan;
-                plan.routes == old.routes
-                    && plan.hrefs == old.hrefs
-                    && plan.drafts_left_out == old.drafts_left_out
-            });
-            if !same_routes {
-                restore(last, previous);
-                return None;
-            }
-        }
-        let routes = affected_routes(&last.prepared, &previous, front_changed);
-        if routes.is_empty() {
-            // A draft or a future notice left out of the output: nothing shows it.
-            restore(last, previous);
-            return None;
-        }
-        let total = last.prepared.plan.routes.len();
-        match render_routes(last, &routes, front_changed) {
-            Ok(files) => Some(
-                self.output
-                    .update(&files)
-                    .map(|written| Rebuild {
-                        rendered: routes.len(),
-                        total,
-                        written,
-                        removed: 0,
-                        elapsed: started.elapsed(),
-                    })
-                    .map_err(|e| {
-                        Diagnostics::from(
-                            Diagnostic::error(format!("cannot write the output: {e}"))
-                                .hint("check the output folder's permissions"),
-                        )
-                    }),
-            ),
-            Err(diagnostics) => {
-                // Keep the last good state: the broken page is re-read on the next save.
-                restore(last, previous);
-                if front_changed {
-                    // The shared context was made from the broken edit's front matter.
-                    last.state = None;
-                }
-                Some(Err(diagnostics))
-            }
-        }
+        Some(
+            self.output
+                .update(&partial.files)
+                .map(|written| Rebuild {
+                    rendered: partial.rendered,
+                    total,
+                    written,
+                    removed: 0,
+                    elapsed: started.elapsed(),
+                })
+                .map_err(cannot_write),
+        )
     }
 
     /// Renders everything in memory and writes what changed.
     pub fn rebuild(&mut self) -> Result<Rebuild, Diagnostics> {
         let started = Instant::now();
         let mut warnings = Diagnostics::new();
-        let prepared = prepare(&self.sources, &self.plan, &mut warnings)?;
-        let rendered = render_prepared(&prepared)?;
-        let files = rendered.files;
-        let total = prepared.plan.routes.len();
+        let mut pipeline = Pipeline::prepare(&self.sources, &self.plan, &mut warnings)?;
+        let memory = MemoryOutput::default();
+        pipeline.render(Routes::All, &memory)?;
+        let problems = pipeline.link_problems(&self.sources);
+        if !problems.is_empty() {
+            return Err(problems.into_iter().collect());
+        }
+        let files = memory.into_files();
+        let total = pipeline.plan.routes.len();
         if !warnings.is_empty() {
             eprint!("{warnings}");
         }
-        self.last = Some(LastGood {
-            links: links::LinkContext::new(&prepared.plan, false),
-            prepared,
-            state: Some(rendered.state),
-            pages: rendered.pages,
-        });
-        let (written, removed) = self.output.sync(&files).map_err(|e| {
-            Diagnostics::from(
-                Diagnostic::error(format!("cannot write the output: {e}"))
-                    .hint("check the output folder's permissions"),
-            )
-        })?;
+        self.last = Some(pipeline);
+        let (written, removed) = self.output.sync(&files).map_err(cannot_write)?;
         Ok(Rebuild {
             rendered: total,
             total,
@@ -273,6 +175,13 @@ impl Watcher {
             elapsed: started.elapsed(),
         })
     }
+}
+
+fn cannot_write(e: std::io::Error) -> Diagnostics {
+    Diagnostics::from(
+        Diagnostic::error(format!("cannot write the output: {e}"))
+            .hint("check the output folder's permissions"),
+    )
 }
 
 /// Whether a path below the root is a source folder or inside one.
@@ -366,152 +275,4 @@ pub fn watch(
         }
     }
     Ok(())
-}
-
-/// A page or notice whose text was edited, by its index in the site.
-enum Edited {
-    Page(usize, Box<crate::model::Page>),
-    Notice(usize, Box<crate::model::Notice>),
-}
-
-impl Edited {
-    /// Puts this version into the site; returns the version it replaced.
-    fn swap_into(self, site: &mut crate::model::Site) -> Edited {
-        match self {
-            Edited::Page(i, page) => {
-                Edited::Page(i, Box::new(std::mem::replace(&mut site.pages[i], *page)))
-            }
-            Edited::Notice(i, notice) => Edited::Notice(
-                i,
-                Box::new(std::mem::replace(&mut site.notices[i], *notice)),
-            ),
-        }
-    }
-}
-
-/// The indices of the routes that show the edited pages and notices, and with `listed` also
-/// those that list the pages.
-fn affected_routes(prepared: &Prepared, edited: &[Edited], listed: bool) -> Vec<usize> {
-    use crate::model::Scope;
-    let pages: Vec<usize> = edited
-        .iter()
-        .filter_map(|e| match e {
-            Edited::Page(i, _) => Some(*i),
-            Edited::Notice(..) => None,
-        })
-        .collect();
-    let notices: Vec<usize> = edited
-        .iter()
-        .filter_map(|e| match e {
-            Edited::Notice(i, _) => Some(*i),
-            Edited::Page(..) => None,
-        })
-        .collect();
-    let site = &prepared.site;
-    // Feeds carry the notices' full text: the all-notices feed and their chapters' feeds.
-    let in_feed = |chapter: &Option<crate::model::ChapterSlug>| match chapter {
-        None => !notices.is_empty(),
-        Some(slug) => notices
-            .iter()
-            .any(|i| site.notices[*i].scope == Scope::Chapter(slug.clone())),
-    };
-    let shows = |kind: &RouteKind| match kind {
-        RouteKind::Page(i)
-        | RouteKind::Home { intro: Some(i) }
-        | RouteKind::ChapterHome { intro: Some(i), .. } => pages.contains(i),
-        RouteKind::Notice(i) => notices.contains(i),
-        RouteKind::Feed(chapter) => in_feed(chapter),
-        _ => false,
-    };
-    let chapters: Vec<&Scope> = pages
-        .iter()
-        .map(|i| &site.pages[*i].scope)
-        .filter(|scope| matches!(scope, Scope::Chapter(_)))
-        .collect();
-    let lists = |route: &crate::plan::Route| {
-        listed
-            && (matches!(
-                route.kind,
-                RouteKind::Home { .. } | RouteKind::ChapterDirectory | RouteKind::Sitemap
-            ) || (route.is_html_page() && chapters.contains(&&route.scope)))
-    };
-    prepared
-        .plan
-        .routes
-        .iter()
-        .enumerate()
-        .filter(|(_, route)| shows(&route.kind) || lists(route))
-        .map(|(i, _)| i)
-        .collect()
-}
-
-/// Re-renders the given routes and re-checks the links they touch. With `refresh_shared`,
-/// the context shared by all pages is made anew first (a page's title or order changed).
-fn render_routes(
-    last: &mut LastGood,
-    routes: &[usize],
-    refresh_shared: bool,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
-    let prepared = &last.prepared;
-    let renderer = match last.state.take() {
-        Some(mut state) => {
-            if refresh_shared {
-                state.refresh_shared(&prepared.site, &prepared.plan);
-            }
-            Renderer::with_state(&prepared.site, &prepared.plan, state)
-        }
-        None => Renderer::new(&prepared.site, &prepared.plan)?,
-    };
-    let plan = &prepared.plan;
-    let context = &last.links;
-    let rendered: Vec<_> = {
-        use rayon::prelude::*;
-        routes
-            .par_iter()
-            .map(|i| {
-                let route = &plan.routes[*i];
-                renderer.render_route(route).map(|bytes| {
-                    let checked = route.output.ends_with(".html").then(|| {
-                        links::inspect(
-                            &bytes,
-                            &route.output,
-                            &route.url,
-                            &route.origin.to_string(),
-                            context,
-                        )
-                    });
-                    (route.output.clone(), bytes, checked)
-                })
-            })
-            .collect()
-    };
-    let mut files = Vec::new();
-    let mut replaced = Vec::new();
-    let mut problems = Diagnostics::new();
-    for result in rendered {
-        match result {
-            Ok((output, bytes, checked)) => {
-                if let Some(checked) = checked {
-                    replaced.push((output.clone(), last.pages.insert(output.clone(), checked)));
-                }
-                files.push((output, bytes));
-            }
-            Err(d) => problems.extend(d),
-        }
-    }
-    last.state = Some(renderer.into_state());
-    if !problems.has_errors() {
-        let outputs: BTreeSet<String> = replaced.iter().map(|(o, _)| o.clone()).collect();
-        problems.extend(links::verify_changed(&last.pages, &outputs));
-    }
-    if problems.has_errors() {
-        for (output, old) in replaced {
-            match old {
-                Some(old) => last.pages.insert(output, old),
-                None => last.pages.remove(&output),
-            };
-        }
-        return Err(problems);
-    }
-    Ok(files)
 }

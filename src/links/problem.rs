@@ -1,0 +1,185 @@
+//! What can be wrong with a link, typed, and the one place a finding becomes a
+//! [`Diagnostic`] with the file and line where the link is written.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::source::SourceTree;
+
+/// One thing wrong with one link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// An empty href or a bare `#`.
+    Placeholder { href: String, tag: String },
+    /// A `javascript:` URL.
+    Javascript { href: String, tag: String },
+    /// A `mailto:` link with an address that is not one.
+    BadMailto { href: String, address: String },
+    /// An internal link outside the base URL's path.
+    LeavesBasePath { href: String, root_path: String },
+    /// An internal link to a page the site does not have.
+    Broken { href: String, path: String },
+    /// A link to a section (`#id`) the target page does not have.
+    MissingFragment {
+        href: String,
+        fragment: String,
+        suggestion: Option<String>,
+    },
+}
+
+impl LinkProblem {
+    /// The link as written in the page.
+    pub fn href(&self) -> &str {
+        match self {
+            LinkProblem::Placeholder { href, .. }
+            | LinkProblem::Javascript { href, .. }
+            | LinkProblem::BadMailto { href, .. }
+            | LinkProblem::LeavesBasePath { href, .. }
+            | LinkProblem::Broken { href, .. }
+            | LinkProblem::MissingFragment { href, .. } => href,
+        }
+    }
+
+    /// The message, naming the output the link is on.
+    pub fn message(&self, output: &str) -> String {
+        match self {
+            LinkProblem::Placeholder { href, tag } => {
+                format!("placeholder link `{href}` in <{tag}> on {output}")
+            }
+            LinkProblem::Javascript { tag, .. } => {
+                format!("`javascript:` link in <{tag}> on {output}")
+            }
+            LinkProblem::BadMailto { address, .. } => {
+                format!("malformed e-mail address `{address}` in a mailto link on {output}")
+            }
+            LinkProblem::LeavesBasePath { href, root_path } => {
+                format!("link `{href}` on {output} leaves the site's base path `{root_path}`")
+            }
+            LinkProblem::Broken { href, path } => {
+                format!("broken link `{href}` on {output}: there is no page at /{path}")
+            }
+            LinkProblem::MissingFragment { href, fragment, .. } => {
+                format!("link `{href}` on {output} points to a missing section `#{fragment}`")
+            }
+        }
+    }
+
+    pub fn hint(&self) -> String {
+        match self {
+            LinkProblem::Placeholder { .. } => {
+                "point the link at a real page or section, or remove it".to_string()
+            }
+            LinkProblem::Javascript { .. } => {
+                "links must lead to a page; scripts belong in script files".to_string()
+            }
+            LinkProblem::BadMailto { .. } => "write it as name@example.org".to_string(),
+            LinkProblem::LeavesBasePath { .. } => {
+                "internal links start with the base URL's path; write them as `@/file.md` in markdown".to_string()
+            }
+            LinkProblem::Broken { .. } => {
+                "fix the address, or link to the markdown file as `@/path/file.md` so the build checks it".to_string()
+            }
+            LinkProblem::MissingFragment { suggestion, .. } => match suggestion {
+                Some(close) => format!("did you mean `#{close}`?"),
+                None => "headings get ids from their text, e.g. `## Our history` → `#our-history`"
+                    .to_string(),
+            },
+        }
+    }
+}
+
+/// A problem on one rendered page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The source the page was made from (a file, or what generated the page).
+    pub origin: String,
+    /// The page's output path.
+    pub output: String,
+    pub problem: LinkProblem,
+}
+
+/// Where to look for the links of a finding: the files besides the page's own source
+/// (markdown merged into generated pages), and how a rendered href may have been written
+/// (`/about/#history` as `@/about.md#history`).
+pub struct Spellings<'a> {
+    pub merged_files: &'a [String],
+    pub written_as: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// Turns findings into diagnostics at the line where each link is written: in the page's
+/// own source, or else in one of the merged files. A link found in no source comes from
+/// the theme: it is reported once, with the pages it is on.
+pub fn diagnose(
+    findings: Vec<Finding>,
+    sources: &SourceTree,
+    spellings: &Spellings<'_>,
+) -> Vec<Diagnostic> {
+    let mut located = Vec::new();
+    let mut from_theme: BTreeMap<String, (Finding, Vec<String>)> = BTreeMap::new();
+    for finding in findings {
+        let message = finding.problem.message(&finding.output);
+        let hint = finding.problem.hint();
+        let href = finding.problem.href();
+        let written = (spellings.written_as)(href);
+        let found = written
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(href))
+            .find_map(|href| locate(href, &finding.origin, sources, spellings.merged_files));
+        match found {
+            Some((path, text, offset)) => {
+                located.push(Diagnostic::error(message).at(path, text, offset).hint(hint))
+            }
+            None => {
+                let key = message.replace(&format!(" on {}", finding.output), "");
+                let output = finding.output.clone();
+                from_theme
+                    .entry(key)
+                    .or_insert_with(|| (finding, Vec::new()))
+                    .1
+                    .push(output);
+            }
+        }
+    }
+    for (message, (first, pages)) in from_theme {
+        let shown: Vec<&str> = pages.iter().take(3).map(String::as_str).collect();
+        let more = if pages.len() > 3 {
+            format!(" and {} more", pages.len() - 3)
+        } else {
+            String::new()
+        };
+        located.push(
+            Diagnostic::error(format!(
+                "{message} (from the theme, on {}{more})",
+                shown.join(", ")
+            ))
+            .in_file("themes")
+            .hint(first.problem.hint()),
+        );
+    }
+    located
+}
+
+/// The file, its text and the offset where `href` is written: in the page's own source as
+/// a markdown link target `(href)` or bare text; in the merged markdown files
+/// only as a link target, so a theme's link is never pinned on a stray match.
+fn locate<'s>(
+    href: &str,
+    origin: &'s str,
+    sources: &'s SourceTree,
+    also: &'s [String],
+) -> Option<(&'s str, &'s str, usize)> {
+    if href.is_empty() {
+        return None;
+    }
+    let target = format!("({href})");
+    let in_file = |path: &'s str, any_form: bool| {
+        let text = sources.get(path)?.text.as_str();
+        let offset = text
+            .find(&target)
+            .map(|o| o + 1)
+            .or_else(|| any_form.then(|| text.find(href))?)?;
+        Some((path, text, offset))
+    };
+    in_file(origin, true).or_else(|| also.iter().find_map(|path| in_file(path, false)))
+}

@@ -1,0 +1,198 @@
+//! Judging one link: where it leads on this site (a page, a section, elsewhere) and what
+//! is wrong with it.
+
+use std::collections::BTreeSet;
+
+use super::percent::decode_lossy;
+use super::{CheckedPage, LinkContext, LinkProblem, RESOURCE_TAGS};
+
+pub(super) fn check_one(
+    href: &str,
+    tag: &str,
+    output: &str,
+    url: &str,
+    own_ids: &BTreeSet<String>,
+    context: &LinkContext,
+    page: &mut CheckedPage,
+) -> Option<LinkProblem> {
+    if context.known.contains(href) {
+        return None;
+    }
+    let (root_path, root_url, outputs) = (
+        context.root_path.as_str(),
+        context.root_url.as_str(),
+        &context.outputs,
+    );
+    let trimmed = href.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    if trimmed.is_empty() || trimmed == "#" {
+        return Some(LinkProblem::Placeholder {
+            href: href.to_string(),
+            tag: tag.to_string(),
+        });
+    }
+    if lower.starts_with("javascript:") {
+        return Some(LinkProblem::Javascript {
+            href: href.to_string(),
+            tag: tag.to_string(),
+        });
+    }
+    if let Some(address) = lower.strip_prefix("mailto:") {
+        let address = &trimmed[7..7 + address.len()];
+        let addresses = address.split('?').next().unwrap_or("");
+        for one in addresses.split(',') {
+            let one = decode_lossy(one.trim());
+            if !is_email(&one) {
+                return Some(LinkProblem::BadMailto {
+                    href: href.to_string(),
+                    address: one,
+                });
+            }
+        }
+        return None;
+    }
+    if lower.starts_with("tel:") || lower.starts_with("data:") {
+        return None;
+    }
+    let internal = if let Some(rest) = trimmed.strip_prefix(root_url) {
+        format!("{root_path}{rest}")
+    } else if lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || trimmed.starts_with("//")
+    {
+        if RESOURCE_TAGS.contains(&tag) {
+            page.third_party
+                .push((tag.to_string(), trimmed.to_string()));
+        }
+        if !page.external.iter().any(|e| e == trimmed) {
+            page.external.push(trimmed.to_string());
+        }
+        return None;
+    } else if lower.contains(':')
+        && !lower.starts_with('/')
+        && lower.split(':').next().is_some_and(|s| !s.contains('/'))
+    {
+        // Another scheme (sms:, geo:, …): not ours to check.
+        return None;
+    } else if let Some(fragment) = trimmed.strip_prefix('#') {
+        return check_fragment(fragment, own_ids, href);
+    } else if trimmed.starts_with('/') {
+        trimmed.to_string()
+    } else {
+        format!("{root_path}{}", join_relative(url, trimmed))
+    };
+    let Some(site_path) = internal.strip_prefix(root_path) else {
+        return Some(LinkProblem::LeavesBasePath {
+            href: href.to_string(),
+            root_path: root_path.to_string(),
+        });
+    };
+    let (path, fragment) = match site_path.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (site_path, None),
+    };
+    let path = decode_lossy(path.split('?').next().unwrap_or(""));
+    let candidates = if path.is_empty() || path.ends_with('/') {
+        vec![format!("{path}index.html")]
+    } else {
+        vec![path.clone(), format!("{path}/index.html")]
+    };
+    let Some(target) = candidates.into_iter().find(|c| outputs.contains(c)) else {
+        return Some(LinkProblem::Broken {
+            href: href.to_string(),
+            path,
+        });
+    };
+    if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+        if target == output {
+            return check_fragment(fragment, own_ids, href);
+        }
+        page.pending
+            .push((href.to_string(), target, fragment.to_string()));
+    }
+    None
+}
+
+/// A link to `#fragment` of a page with the given ids.
+pub(super) fn check_fragment(
+    fragment: &str,
+    ids: &BTreeSet<String>,
+    href: &str,
+) -> Option<LinkProblem> {
+    let fragment = decode_lossy(fragment);
+    if fragment.is_empty() || ids.contains(&fragment) {
+        return None;
+    }
+    let suggestion = crate::diagnostics::did_you_mean(&fragment, ids.iter().map(String::as_str))
+        .map(str::to_string);
+    Some(LinkProblem::MissingFragment {
+        href: href.to_string(),
+        fragment,
+        suggestion,
+    })
+}
+
+/// Resolves a relative reference against a page's URL path (`a/b/` + `../c/` → `a/c/`).
+fn join_relative(base: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in relative.split('/') {
+        match segment {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut joined = parts.join("/");
+    if relative.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    joined
+}
+
+/// A pragmatic address check: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn is_email(address: &str) -> bool {
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    let bad_char = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '<' | '>' | '(' | ')' | ',' | ';' | ':' | '"' | '[' | ']' | '\\'
+            )
+    };
+    !local.is_empty()
+        && !local.chars().any(bad_char)
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_references_resolve() {
+        assert_eq!(join_relative("a/b/", "../c/"), "a/c/");
+        assert_eq!(join_relative("a/b/", "img.png"), "a/b/img.png");
+        assert_eq!(join_relative("", "x"), "x");
+    }
+
+    #[test]
+    fn email_addresses() {
+        assert!(is_email("chair.london@iris.example"));
+        assert!(!is_email("chair@london"));
+        assert!(!is_email("chair london@iris.example"));
+        assert!(!is_email("@iris.example"));
+        assert!(!is_email("a@b@c.example"));
+    }
+}
