@@ -192,6 +192,37 @@ fn bad_name(problem: &str, relative: &Path) -> Diagnostic {
 pub fn read_tree(root: &Path) -> Result<SourceTree, Diagnostics> {
     let mut tree = SourceTree::default();
     let mut diagnostics = Diagnostics::new();
+    let files = walk_sources(root, &mut diagnostics);
+    // Reading (and checking UTF-8) in parallel; inserting in walk order keeps it deterministic.
+    let read: Vec<_> = {
+        use rayon::prelude::*;
+        files
+            .into_par_iter()
+            .map(|(rel, path)| (std::fs::read(&path), rel))
+            .collect()
+    };
+    for (bytes, rel) in read {
+        match bytes {
+            Ok(bytes) => {
+                if let Err(d) = tree.insert(rel, bytes) {
+                    diagnostics.push(d);
+                }
+            }
+            Err(err) => {
+                diagnostics.push(Diagnostic::error(format!("cannot read: {err}")).in_file(&rel))
+            }
+        }
+    }
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(tree)
+    }
+}
+
+/// The source files below `root` (relative path, full path), in walk order; problems with
+/// folders and names go to `diagnostics`.
+fn walk_sources(root: &Path, diagnostics: &mut Diagnostics) -> Vec<(String, std::path::PathBuf)> {
     let mut files = Vec::new();
     for folder in SOURCE_FOLDERS {
         let dir = root.join(folder);
@@ -243,31 +274,7 @@ pub fn read_tree(root: &Path) -> Result<SourceTree, Diagnostics> {
             files.push((rel, entry.into_path()));
         }
     }
-    // Reading (and checking UTF-8) in parallel; inserting in walk order keeps it deterministic.
-    let read: Vec<_> = {
-        use rayon::prelude::*;
-        files
-            .into_par_iter()
-            .map(|(rel, path)| (std::fs::read(&path), rel))
-            .collect()
-    };
-    for (bytes, rel) in read {
-        match bytes {
-            Ok(bytes) => {
-                if let Err(d) = tree.insert(rel, bytes) {
-                    diagnostics.push(d);
-                }
-            }
-            Err(err) => {
-                diagnostics.push(Diagnostic::error(format!("cannot read: {err}")).in_file(&rel))
-            }
-        }
-    }
-    if diagnostics.has_errors() {
-        Err(diagnostics)
-    } else {
-        Ok(tree)
-    }
+    files
 }
 
 fn io_reason(err: &walkdir::Error) -> String {

@@ -206,3 +206,49 @@ fn live_output_writes_changes_in_place_and_removes_stale_files() -> TestResult {
     assert_eq!(LiveOutput::open(&target)?.sync(&files)?, (0, 0));
     Ok(())
 }
+
+#[test]
+fn live_output_never_removes_or_writes_outside_whatever_the_marker_says() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let outside = dir.path().join("precious.txt");
+    fs::write(&outside, b"keep")?;
+    let target = dir.path().join("public");
+    fs::create_dir_all(&target)?;
+    let header = marker::render(&BTreeMap::new(), None);
+    for forged in [
+        format!("{header}4 0000000000000001 {}\n", outside.display()),
+        format!("{header}4 0000000000000001 ../precious.txt\n"),
+        format!("{header}4 0000000000000001 a\n4 0000000000000001 /x\n"),
+        "not a marker".to_string(),
+    ] {
+        fs::write(target.join(MARKER), &forged)?;
+        // A symlinked folder inside the output, pointing outside.
+        let link = target.join("sub");
+        let _ = fs::remove_file(&link);
+        std::os::unix::fs::symlink(dir.path(), &link)?;
+        let mut live = LiveOutput::open(&target)?;
+        let mut files = BTreeMap::new();
+        files.insert("sub/precious.txt".to_string(), b"written".to_vec());
+        live.sync(&files)?;
+        files.clear();
+        live.sync(&files)?;
+        drop(live);
+        assert_eq!(fs::read(&outside)?, b"keep", "{forged:?}");
+        assert!(!fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()));
+    }
+    Ok(())
+}
+
+#[test]
+fn a_second_writer_is_refused_while_the_first_holds_the_lock() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let target = dir.path().join("public");
+    let live = LiveOutput::open(&target)?;
+    let err = FolderOutput::begin(&target, false).unwrap_err();
+    assert!(err.message.contains("is writing"), "{err}");
+    assert!(err.message.contains(&target.display().to_string()), "{err}");
+    assert!(LiveOutput::open(&target).is_err());
+    drop(live);
+    FolderOutput::begin(&target, false)?.commit()?;
+    Ok(())
+}
