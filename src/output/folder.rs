@@ -77,7 +77,7 @@ impl FolderOutput {
         refuse_symlinked_output(&absolute)?;
         let lock = OutputLock::acquire(&absolute)?;
         let marker = Marker::read(&absolute);
-        refuse_foreign(&absolute, marker.exists(), force)?;
+        refuse_foreign(&absolute, marker.exists(), Some(force))?;
         let old_manifest = marker.into_manifest().files;
         remove_abandoned_staging(&parent, &name);
         let pid = std::process::id();

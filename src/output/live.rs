@@ -47,7 +47,7 @@ impl LiveOutput {
         refuse_symlinked_output(&absolute)?;
         let lock = OutputLock::acquire(&absolute)?;
         let marker = Marker::read(&absolute);
-        refuse_foreign(&absolute, marker.exists(), false)?;
+        refuse_foreign(&absolute, marker.exists(), None)?;
         fs::create_dir_all(&absolute).map_err(|e| io_error(&shown, &e))?;
         let root = Confined::open(&absolute).map_err(|e| io_error(&shown, &e))?;
         let files = {

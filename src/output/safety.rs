@@ -283,17 +283,25 @@ pub(super) fn refuse_symlinked_output(target: &Path) -> Result<(), Diagnostic> {
 }
 
 /// Refuses a non-empty folder without a marker: replacing or writing into it would
-/// destroy someone's files. `force` lets `build` replace it anyway.
-pub(super) fn refuse_foreign(target: &Path, marked: bool, force: bool) -> Result<(), Diagnostic> {
+/// destroy someone's files. `force` is `Some` for `build`, whose `--force` replaces it anyway,
+/// and `None` for `watch`, which has no such option.
+pub(super) fn refuse_foreign(
+    target: &Path,
+    marked: bool,
+    force: Option<bool>,
+) -> Result<(), Diagnostic> {
     let is_empty = fs::read_dir(target).is_ok_and(|mut d| d.next().is_none());
-    if marked || is_empty || force || !target.exists() {
+    if marked || is_empty || force == Some(true) || !target.exists() {
         return Ok(());
     }
-    Err(Diagnostic::error(format!(
+    let error = Diagnostic::error(format!(
         "refusing to replace `{}`: it is not empty and was not made by chapterhouse",
         target.display()
-    ))
-    .hint("building would delete its files; choose another `--output-dir`, or pass `--force` if it really is disposable"))
+    ));
+    Err(match force {
+        Some(_) => error.hint("building would delete its files; choose another `--output-dir`, or pass `--force` if it really is disposable"),
+        None => error.hint("writing into it would mix the site with its files; choose another `--output-dir`"),
+    })
 }
 
 /// Refuses output folders whose replacement would destroy the sources: the site root, a
