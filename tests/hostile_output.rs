@@ -400,3 +400,36 @@ fn staging_left_by_a_killed_build_goes_even_when_up_to_date() {
         assert!(!root.join(name).exists(), "{name} is left");
     }
 }
+
+#[test]
+fn symlinks_planted_beside_the_output_are_never_followed() {
+    let base = tempfile::tempdir().unwrap();
+    let (dir, precious) = outside(base.path());
+    let root = base.path().join("site");
+    write_site(&root, 1);
+    build_ok(&root);
+    // The replaced output, a staging folder of a "killed" build and its trash, each a link.
+    for name in [
+        ".public.chapterhouse-previous",
+        ".public.chapterhouse-12345",
+        ".public.chapterhouse-trash-12345",
+    ] {
+        let link = root.join(name);
+        let _ = fs::remove_dir_all(&link);
+        std::os::unix::fs::symlink(&dir, &link).unwrap();
+        fs::write(
+            root.join("content/page-0.md"),
+            format!("+++\ntitle = \"P\"\n+++\n\n{name}\n"),
+        )
+        .unwrap();
+        build_ok(&root);
+        build_ok(&root);
+        assert_untouched(&precious);
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["precious.txt"], "{name}");
+        assert_eq!(tree(&root.join("public")), clean_build(&root), "{name}");
+    }
+}
