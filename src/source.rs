@@ -130,8 +130,10 @@ impl SourceTree {
 
     /// Re-reads one changed file from disk (`relative` is its path below the root).
     pub fn reload(&mut self, relative: &str, full: &Path) -> Result<(), Diagnostic> {
-        let name = relative.rsplit('/').next().unwrap_or(relative);
-        if is_ignored(name) {
+        if let Some(problem) = name_problem(full.as_os_str()) {
+            return Err(bad_name(problem, Path::new(relative)));
+        }
+        if !is_source_path(relative) {
             return Ok(());
         }
         match std::fs::read(full) {
@@ -158,10 +160,69 @@ fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
 }
 
+/// The one rule of which paths below the site root (`/`-separated) are sources, for `build`
+/// and `watch` alike: a source folder itself or anything below it, unless some name on the
+/// way is hidden (`content/.drafts/x.md`) or an editor's temporary file.
+pub fn is_source_path(relative: &str) -> bool {
+    let mut segments = relative.split('/');
+    let top = segments.next().unwrap_or("");
+    SOURCE_FOLDERS.contains(&top) && segments.all(|s| !s.is_empty() && !is_ignored(s))
+}
+
+/// Why a file or folder name cannot be a source name: not UTF-8 (two such names would read
+/// as one), or a control character (it would break the lines of listings and markers).
+fn name_problem(name: &std::ffi::OsStr) -> Option<&'static str> {
+    match name.to_str() {
+        None => Some("is not valid UTF-8"),
+        Some(text) if text.chars().any(char::is_control) => Some("contains a control character"),
+        Some(_) => None,
+    }
+}
+
+/// The error for a bad name, showing the path with its unprintable bytes escaped.
+fn bad_name(problem: &str, relative: &Path) -> Diagnostic {
+    let shown = format!("{relative:?}");
+    let shown = shown.trim_matches('"');
+    Diagnostic::error(format!("the name `{shown}` {problem}"))
+        .in_file(shown)
+        .hint("rename it using printable UTF-8 characters")
+}
+
 /// Reads the source folders of the site at `root`. Unreadable files are reported together.
 pub fn read_tree(root: &Path) -> Result<SourceTree, Diagnostics> {
     let mut tree = SourceTree::default();
     let mut diagnostics = Diagnostics::new();
+    let files = walk_sources(root, &mut diagnostics);
+    // Reading (and checking UTF-8) in parallel; inserting in walk order keeps it deterministic.
+    let read: Vec<_> = {
+        use rayon::prelude::*;
+        files
+            .into_par_iter()
+            .map(|(rel, path)| (std::fs::read(&path), rel))
+            .collect()
+    };
+    for (bytes, rel) in read {
+        match bytes {
+            Ok(bytes) => {
+                if let Err(d) = tree.insert(rel, bytes) {
+                    diagnostics.push(d);
+                }
+            }
+            Err(err) => {
+                diagnostics.push(Diagnostic::error(format!("cannot read: {err}")).in_file(&rel))
+            }
+        }
+    }
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(tree)
+    }
+}
+
+/// The source files below `root` (relative path, full path), in walk order; problems with
+/// folders and names go to `diagnostics`.
+fn walk_sources(root: &Path, diagnostics: &mut Diagnostics) -> Vec<(String, std::path::PathBuf)> {
     let mut files = Vec::new();
     for folder in SOURCE_FOLDERS {
         let dir = root.join(folder);
@@ -191,6 +252,14 @@ pub fn read_tree(root: &Path) -> Result<SourceTree, Diagnostics> {
                     continue;
                 }
             };
+            let below_root = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            if name_problem(below_root.as_os_str()).is_some() {
+                // Reported once, for the name itself; what lies below it is skipped.
+                if let Some(problem) = name_problem(entry.file_name()) {
+                    diagnostics.push(bad_name(problem, below_root));
+                }
+                continue;
+            }
             let rel = relative(root, entry.path());
             if entry.file_type().is_dir() {
                 if rel.ends_with(".toml") || rel.ends_with(".md") {
@@ -205,31 +274,7 @@ pub fn read_tree(root: &Path) -> Result<SourceTree, Diagnostics> {
             files.push((rel, entry.into_path()));
         }
     }
-    // Reading (and checking UTF-8) in parallel; inserting in walk order keeps it deterministic.
-    let read: Vec<_> = {
-        use rayon::prelude::*;
-        files
-            .into_par_iter()
-            .map(|(rel, path)| (std::fs::read(&path), rel))
-            .collect()
-    };
-    for (bytes, rel) in read {
-        match bytes {
-            Ok(bytes) => {
-                if let Err(d) = tree.insert(rel, bytes) {
-                    diagnostics.push(d);
-                }
-            }
-            Err(err) => {
-                diagnostics.push(Diagnostic::error(format!("cannot read: {err}")).in_file(&rel))
-            }
-        }
-    }
-    if diagnostics.has_errors() {
-        Err(diagnostics)
-    } else {
-        Ok(tree)
-    }
+    files
 }
 
 fn io_reason(err: &walkdir::Error) -> String {
@@ -259,6 +304,29 @@ mod tests {
         ]);
         assert_eq!(tree.assets.len(), 2);
         assert_eq!(tree.get("content/a.md").unwrap().text, "hello");
+    }
+
+    #[test]
+    fn one_rule_says_what_is_a_source() {
+        for yes in [
+            "content",
+            "content/a.md",
+            "static/css/x.css",
+            "themes/t/templates/a.html",
+        ] {
+            assert!(is_source_path(yes), "{yes}");
+        }
+        for no in [
+            "public/index.html",
+            "content/.hidden/a.md",
+            ".git/config",
+            "content/a.md~",
+            "content/.a.md.swp",
+            "static/.well-known/x",
+            "contents/a.md",
+        ] {
+            assert!(!is_source_path(no), "{no}");
+        }
     }
 
     #[test]

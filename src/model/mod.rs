@@ -5,6 +5,7 @@
 
 pub mod chapter;
 pub mod notice;
+pub mod output_path;
 pub mod page;
 pub mod source_paths;
 pub mod theme;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::SiteConfig;
 pub use chapter::Chapter;
 pub use notice::Notice;
+pub use output_path::OutputPath;
 pub use page::Page;
 pub use theme::Theme;
 
