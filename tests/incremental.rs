@@ -158,3 +158,67 @@ fn partial_rebuilds_equal_full_builds() {
     assert_eq!(rendered, all + 1, "one more output: the alias");
     assert!(watcher.output_dir().join("who/index.html").is_file());
 }
+
+/// `watch` and `build` share one rule of what is a source: pages in hidden folders, hidden
+/// pages and editor droppings are never published, whether present at the start or added.
+#[test]
+fn watch_skips_what_build_skips() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_fixture("small", &site);
+    let page = "+++\ntitle = \"Hidden\"\n+++\nNot for publication.\n";
+    for hidden in ["content/.hidden/secret.md", "content/.secret.md"] {
+        fs::create_dir_all(site.join(hidden).parent().unwrap()).unwrap();
+        fs::write(site.join(hidden), page).unwrap();
+    }
+    let site = fs::canonicalize(&site).unwrap();
+    let mut watcher = Watcher::new(&site, &dir.path().join("out"), common::options()).unwrap();
+    watcher.rebuild().unwrap();
+    let expected = common::build_sources(&read_tree(&site).unwrap(), &common::options()).unwrap();
+    assert_eq!(folder_files(watcher.output_dir()), expected);
+    assert!(!watcher.output_dir().join("hidden").exists());
+    assert!(!watcher.output_dir().join(".hidden").exists());
+
+    // Added while watching: a hidden folder (as a whole, then a file in it) and a backup.
+    fs::create_dir_all(site.join("content/.later")).unwrap();
+    fs::write(site.join("content/.later/more.md"), page).unwrap();
+    fs::write(site.join("content/about.md~"), page).unwrap();
+    let changed = [
+        site.join("content/.later"),
+        site.join("content/.later/more.md"),
+        site.join("content/about.md~"),
+    ];
+    assert!(watcher.update(&changed).unwrap().is_none(), "nothing to do");
+    assert_eq!(folder_files(watcher.output_dir()), expected);
+}
+
+/// A page that is not UTF-8 when `watch` starts is reported as such (not as a missing
+/// site), and fixing it recovers without a restart.
+#[test]
+fn watch_recovers_from_a_page_that_was_not_utf8_at_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_fixture("small", &site);
+    let about = site.join("content/about.md");
+    let good = fs::read(&about).unwrap();
+    let mut bad = good.clone();
+    bad.extend_from_slice(b"\n\xff\xfe broken\n");
+    fs::write(&about, &bad).unwrap();
+    let site = fs::canonicalize(&site).unwrap();
+    let about = site.join("content/about.md");
+    let mut watcher = Watcher::new(&site, &dir.path().join("out"), common::options()).unwrap();
+    let first = watcher.rebuild().unwrap_err().to_string();
+    assert!(first.contains("content/about.md"), "{first}");
+    assert!(!first.contains("not a chapterhouse site"), "{first}");
+    // Another file's edit while the page is still broken: still the same error.
+    let again = watcher
+        .update(&[site.join("content/_index.md")])
+        .unwrap_err()
+        .to_string();
+    assert!(again.contains("content/about.md"), "{again}");
+    fs::write(&about, &good).unwrap();
+    let rebuild = watcher.update(&[about]).unwrap().expect("a rebuild");
+    assert_eq!(rebuild.written, rebuild.total);
+    let expected = common::build_sources(&read_tree(&site).unwrap(), &common::options()).unwrap();
+    assert_eq!(folder_files(watcher.output_dir()), expected);
+}

@@ -35,6 +35,9 @@ pub struct Watcher {
     root: PathBuf,
     plan: PlanOptions,
     sources: SourceTree,
+    /// The last full read failed (a file that was not UTF-8): the sources are then read
+    /// whole again on every change until a read succeeds.
+    unread: bool,
     output: output::LiveOutput,
     /// The last good build, for re-rendering single pages.
     last: Option<Pipeline>,
@@ -60,7 +63,8 @@ impl Watcher {
         Ok(Watcher {
             root: root.to_path_buf(),
             plan,
-            sources: source::read_tree(root).unwrap_or_default(),
+            sources: SourceTree::default(),
+            unread: true,
             output,
             last: None,
         })
@@ -73,6 +77,9 @@ impl Watcher {
     /// Re-reads the changed paths (absolute), then rebuilds. `None` when none of them is a
     /// source before or after (an editor's temporary file, made and renamed away).
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Option<Rebuild>, Diagnostics> {
+        if self.unread {
+            return self.rebuild().map(Some);
+        }
         let mut diagnostics = Diagnostics::new();
         let mut relevant = Vec::new();
         for path in changed {
@@ -80,7 +87,7 @@ impl Watcher {
                 continue;
             };
             let relative = relative.to_string_lossy().replace('\\', "/");
-            if !is_source(&relative) {
+            if !source::is_source_path(&relative) {
                 continue;
             }
             let held_before = self.sources.holds(&relative);
@@ -101,6 +108,9 @@ impl Watcher {
                         continue;
                     };
                     let inner = inner.to_string_lossy().replace('\\', "/");
+                    if !source::is_source_path(&inner) {
+                        continue;
+                    }
                     if let Err(d) = self.sources.reload(&inner, entry.path()) {
                         diagnostics.push(d);
                     }
@@ -152,6 +162,15 @@ impl Watcher {
     /// Renders everything in memory and writes what changed.
     pub fn rebuild(&mut self) -> Result<Rebuild, Diagnostics> {
         let started = Instant::now();
+        if self.unread {
+            match source::read_tree(&self.root) {
+                Ok(sources) => {
+                    self.sources = sources;
+                    self.unread = false;
+                }
+                Err(problems) => return Err(problems),
+            }
+        }
         let mut warnings = Diagnostics::new();
         let mut pipeline = Pipeline::prepare(&self.sources, &self.plan, &mut warnings)?;
         let memory = MemoryOutput::default();
@@ -182,15 +201,6 @@ fn cannot_write(e: std::io::Error) -> Diagnostics {
         Diagnostic::error(format!("cannot write the output: {e}"))
             .hint("check the output folder's permissions"),
     )
-}
-
-/// Whether a path below the root is a source folder or inside one.
-fn is_source(relative: &str) -> bool {
-    SOURCE_FOLDERS.iter().any(|folder| {
-        relative
-            .strip_prefix(folder)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })
 }
 
 /// Watches until `stop` is set, calling `report` after every rebuild attempt.
@@ -250,7 +260,7 @@ pub fn watch(
         changed.retain(|p| {
             !p.starts_with(watcher.output_dir())
                 && p.strip_prefix(&watcher.root)
-                    .is_ok_and(|r| is_source(&r.to_string_lossy().replace('\\', "/")))
+                    .is_ok_and(|r| source::is_source_path(&r.to_string_lossy().replace('\\', "/")))
         });
         // A source folder made (or deleted and made again) since the start is watched anew.
         for folder in SOURCE_FOLDERS {
