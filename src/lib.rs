@@ -7,9 +7,7 @@
 pub mod build;
 pub mod check;
 pub mod clock;
-pub mod config;
 pub mod diagnostics;
-pub mod legal;
 pub mod links;
 pub mod load;
 pub mod markdown;
@@ -22,3 +20,6 @@ pub mod scaffold;
 pub mod serve;
 pub mod source;
 pub mod toml_data;
+
+// The site's configuration and legal data are part of the model; these paths are kept.
+pub use model::{config, legal};

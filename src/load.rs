@@ -10,8 +10,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::model::{ChapterSlug, Notice, Scope, Site, chapter, notice, page, theme};
 use crate::source::SourceTree;
 
-pub const CHAPTERS_DIR: &str = "data/chapters/";
-pub const CONTENT_DIR: &str = "content/";
+pub use crate::source::paths::{CHAPTERS_DIR, CONTENT_DIR};
 const CHAPTER_CONTENT_DIR: &str = "content/chapters/";
 
 /// Loads the site; `None` when any error was found (all of them are in the diagnostics).

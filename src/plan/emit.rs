@@ -41,7 +41,7 @@ pub fn layout(site: &Site, options: &PlanOptions) -> Result<Layout, Diagnostics>
 fn unknown_chapter(site: &Site, slug: &ChapterSlug) -> Diagnostic {
     let known: Vec<&str> = site.chapters.keys().map(ChapterSlug::as_str).collect();
     let d = Diagnostic::error(format!("there is no chapter `{slug}`"))
-        .in_file(&crate::model::source_paths::chapter(slug));
+        .in_file(&crate::source::paths::chapter(slug));
     match crate::diagnostics::did_you_mean(slug.as_str(), known.iter().copied()) {
         Some(close) => d.hint(format!("did you mean `{close}`?")),
         None => d.hint(format!("known chapters: {}", known.join(", "))),
@@ -268,7 +268,7 @@ impl<'s> Planner<'s> {
             if !pages.hrefs.contains_key(content) {
                 self.collisions.push(
                     Diagnostic::error(format!("the navigation link `{}` points to content/{content}, which does not exist", item.path))
-                        .in_file(crate::model::source_paths::SITE_CONFIG)
+                        .in_file(crate::source::paths::SITE_CONFIG)
                         .hint("`path` is `@/file.md` below content/, or a URL path such as `notices/`"),
                 );
             }
@@ -368,7 +368,7 @@ impl<'s> Planner<'s> {
             return;
         }
         for slug in self.site.chapters.keys() {
-            let origin = RouteOrigin::File(crate::model::source_paths::chapter(slug));
+            let origin = RouteOrigin::File(crate::source::paths::chapter(slug));
             let feed = RouteKind::Feed(Some(slug.clone()));
             let path = self.layout.feed(Some(slug));
             self.add(file_route(&path, feed, &language, origin.clone()));

@@ -110,7 +110,7 @@ impl LegalPage {
 
     /// The data file (or folder) the page is made from.
     pub fn source_path(self) -> &'static str {
-        use crate::model::source_paths;
+        use crate::source::paths as source_paths;
         match self {
             LegalPage::Privacy => source_paths::PRIVACY,
             LegalPage::Cookies => source_paths::COOKIES,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::Diagnostic;
 use crate::toml_data::{self, Date, Embedding};
 
-pub const ETHICS_PATH: &str = "data/ethics.toml";
+pub const ETHICS_PATH: &str = crate::source::paths::ETHICS;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -1,9 +1,7 @@
 //! Every path of the source tree that chapterhouse knows by name, in one place.
 //!
-//! A leaf: it imports nothing from the crate but the slug type, so every stage may name a
-//! source file (in a diagnostic or when reading) without depending on another stage.
-
-use super::ChapterSlug;
+//! It imports nothing from the crate, so every stage may name a source file (in a
+//! diagnostic or when reading) without depending on another stage.
 
 /// The folders below the root that hold sources.
 pub const SOURCE_FOLDERS: [&str; 4] = ["content", "data", "themes", "static"];
@@ -22,6 +20,6 @@ pub const THEMES_DIR: &str = "themes/";
 pub const STATIC_DIR: &str = "static/";
 
 /// `data/chapters/<slug>.toml`.
-pub fn chapter(slug: &ChapterSlug) -> String {
+pub fn chapter(slug: impl std::fmt::Display) -> String {
     format!("{CHAPTERS_DIR}{slug}.toml")
 }

@@ -9,7 +9,7 @@ use toml::Spanned;
 use crate::diagnostics::Diagnostic;
 use crate::toml_data::{self, Embedding};
 
-pub const SCHEDULES_DIR: &str = "data/schedules/";
+pub const SCHEDULES_DIR: &str = crate::source::paths::SCHEDULES_DIR;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

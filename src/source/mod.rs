@@ -8,8 +8,9 @@ use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
-/// The folders of a site that the generator reads.
-pub const SOURCE_FOLDERS: [&str; 4] = ["content", "data", "themes", "static"];
+pub mod paths;
+
+pub use paths::SOURCE_FOLDERS;
 
 /// A text source file: markdown, TOML or a template.
 #[derive(Debug, Clone, PartialEq, Eq)]

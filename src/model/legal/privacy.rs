@@ -10,7 +10,7 @@ use toml::Spanned;
 use crate::diagnostics::Diagnostic;
 use crate::toml_data::{self, Date, Embedding};
 
-pub const PRIVACY_PATH: &str = "data/privacy.toml";
+pub const PRIVACY_PATH: &str = crate::source::paths::PRIVACY;
 
 /// GDPR Art. 6(1) lawful bases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]

@@ -13,7 +13,7 @@ use toml::Spanned;
 use crate::diagnostics::Diagnostic;
 use crate::toml_data::{self, Embedding};
 
-pub const COOKIES_PATH: &str = "data/cookies.toml";
+pub const COOKIES_PATH: &str = crate::source::paths::COOKIES;
 
 /// Cookie categories; only `strictly_necessary` needs no consent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]

@@ -1,0 +1,126 @@
+//! The identifiers every stage trusts: chapter slugs, language tags and which site a page
+//! belongs to. Checked once when loaded; a leaf of the model that depends on nothing in
+//! the crate.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A chapter's identifier: lower-case ASCII letters, digits and single hyphens.
+///
+/// It names the data file (`data/chapters/<slug>.toml`), the content folder and the URL
+/// segment, so it is checked once here and trusted everywhere else.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ChapterSlug(String);
+
+impl ChapterSlug {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let valid = !s.is_empty()
+            && s.len() <= 64
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !s.starts_with('-')
+            && !s.ends_with('-')
+            && !s.contains("--");
+        if valid {
+            Ok(ChapterSlug(s.to_string()))
+        } else {
+            Err(format!(
+                "`{s}` is not a valid chapter slug; use lower-case letters, digits and single hyphens, e.g. `{}`",
+                slug::slugify(s)
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ChapterSlug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A BCP 47 language tag such as `en`, `fr` or `fr-CA`, used for `<html lang>` and i18n.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct LanguageTag(String);
+
+impl LanguageTag {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let mut parts = s.split('-');
+        let primary = parts.next().unwrap_or("");
+        let primary_ok =
+            (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+        let rest_ok = parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if primary_ok && rest_ok {
+            Ok(LanguageTag(s.to_string()))
+        } else {
+            Err(format!(
+                "`{s}` is not a language tag; use a lower-case ISO 639 code such as `en`, `fr` or `fr-CA`"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The primary language (`fr` for `fr-CA`), which selects the theme's translations.
+    pub fn primary(&self) -> &str {
+        self.0.split('-').next().unwrap_or(&self.0)
+    }
+}
+
+impl Default for LanguageTag {
+    fn default() -> Self {
+        LanguageTag("en".to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for LanguageTag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        LanguageTag::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for ChapterSlug {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ChapterSlug::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Which site a page belongs to: the organisation's or one chapter's.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    Organisation,
+    Chapter(ChapterSlug),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapter_slugs_are_checked() {
+        assert!(ChapterSlug::parse("london").is_ok());
+        assert!(ChapterSlug::parse("new-york-2").is_ok());
+        let err = ChapterSlug::parse("New York").unwrap_err();
+        assert!(err.contains("`new-york`"), "{err}");
+        assert!(ChapterSlug::parse("../etc").is_err());
+        assert!(ChapterSlug::parse("").is_err());
+    }
+
+    #[test]
+    fn language_tags_are_checked() {
+        assert_eq!(LanguageTag::parse("fr-CA").unwrap().primary(), "fr");
+        assert!(LanguageTag::parse("French").is_err());
+        assert!(LanguageTag::parse("").is_err());
+    }
+}
