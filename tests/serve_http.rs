@@ -57,7 +57,7 @@ fn serve() -> Server {
         address,
         _dir: dir,
     };
-    eventually("the first build", || {
+    common::eventually("the first build", || {
         status_of(&exchange(&server.address, &get("/about/"))) == 200
     });
     server
@@ -95,18 +95,6 @@ fn header<'a>(answer: &'a str, name: &str) -> Option<&'a str> {
         let (n, v) = line.split_once(':')?;
         n.eq_ignore_ascii_case(name).then(|| v.trim())
     })
-}
-
-/// Polls until `condition` holds, for at most 15 seconds.
-fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(15) {
-        if condition() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for: {what}");
 }
 
 /// Reads from `stream` until `marker` has arrived, or `within` passes; returns what came.
@@ -254,7 +242,7 @@ fn events_arrive_at_once_and_a_reload_follows_an_edit() {
     // The first build's own reload may reach a stream opened just before it was announced,
     // so the edit is awaited rather than assumed to be what the first event announced.
     let mut answer = String::new();
-    eventually("the edit served", || {
+    common::eventually("the edit served", || {
         answer = exchange(&server.address, &get("/about/"));
         answer.contains("Founded in 1991")
     });
@@ -302,7 +290,7 @@ fn dropped_event_streams_give_their_slots_back() {
     let answer = exchange(&server.address, &get("/about/"));
     assert_eq!(status_of(&answer), 503, "{answer}");
     drop(held);
-    eventually("slots after closing 64 streams", || {
+    common::eventually("slots after closing 64 streams", || {
         status_of(&exchange(&server.address, &get("/about/"))) == 200
     });
 }

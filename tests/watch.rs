@@ -6,7 +6,6 @@ use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 struct Server {
     child: Child,
@@ -67,18 +66,6 @@ fn get(url: &str) -> (u16, String, String) {
     }
 }
 
-/// Polls until `condition` holds, for at most 15 seconds.
-fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(15) {
-        if condition() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("timed out waiting for: {what}");
-}
-
 fn raw_get(url: &str, path: &str) -> u16 {
     use std::io::{Read, Write};
     let address = url.trim_start_matches("http://").trim_end_matches('/');
@@ -105,14 +92,14 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
     common::copy_fixture("small", &site);
     let server = serve(&site, &output);
     let url = &server.url;
-    eventually("the first build", || {
+    common::eventually("the first build", || {
         get(&format!("{url}about/")).2.contains("Founded in 1990")
     });
 
     // An edit shows up, and the served HTML carries the live-reload script.
     let about = site.join("content/about.md");
     common::replace_in(&about, "Founded in 1990", "Founded in 1991");
-    eventually("the edit", || {
+    common::eventually("the edit", || {
         get(&format!("{url}about/")).2.contains("Founded in 1991")
     });
     assert!(
@@ -135,7 +122,7 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
     )
     .unwrap();
     fs::rename(&temporary, &about).unwrap();
-    eventually("the renamed save", || {
+    common::eventually("the renamed save", || {
         get(&format!("{url}about/")).2.contains("Founded in 1992")
     });
 
@@ -143,7 +130,7 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
     // the edited page is re-rendered, but links into it are re-checked) and keeps the output.
     let saved = fs::read_to_string(&about).unwrap();
     fs::write(&about, saved.replace("## History", "## Origins")).unwrap();
-    eventually("the broken fragment link", || {
+    common::eventually("the broken fragment link", || {
         let (status, _, body) = get(&format!("{url}about/"));
         status == 500 && body.contains("content/_index.md") && body.contains("history")
     });
@@ -154,7 +141,7 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
         "last good output kept"
     );
     fs::write(&about, &saved).unwrap();
-    eventually("the fixed link", || get(&format!("{url}about/")).0 == 200);
+    common::eventually("the fixed link", || get(&format!("{url}about/")).0 == 200);
 
     // A new page appears; a deleted one disappears from the output.
     fs::write(
@@ -162,19 +149,19 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
         "+++\ntitle = \"Extra\"\n+++\nNew page.\n",
     )
     .unwrap();
-    eventually("the new page", || get(&format!("{url}extra/")).0 == 200);
+    common::eventually("the new page", || get(&format!("{url}extra/")).0 == 200);
     fs::remove_file(site.join("content/extra.md")).unwrap();
-    eventually("the deleted page", || get(&format!("{url}extra/")).0 == 404);
+    common::eventually("the deleted page", || get(&format!("{url}extra/")).0 == 404);
     assert!(!output.join("extra/index.html").exists());
 
     // A source folder made after the start is picked up, and then watched.
     fs::create_dir(site.join("static")).unwrap();
     fs::write(site.join("static/first.txt"), "first file").unwrap();
-    eventually("the new static folder", || {
+    common::eventually("the new static folder", || {
         get(&format!("{url}first.txt")).2 == "first file"
     });
     fs::write(site.join("static/second.txt"), "second file").unwrap();
-    eventually("a file in the new folder", || {
+    common::eventually("a file in the new folder", || {
         get(&format!("{url}second.txt")).2 == "second file"
     });
 
@@ -182,7 +169,7 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
     let site_toml = site.join("data/site.toml");
     let good = fs::read_to_string(&site_toml).unwrap();
     fs::write(&site_toml, format!("{good}\ntitel = \"x\"\n")).unwrap();
-    eventually("the error page", || {
+    common::eventually("the error page", || {
         let (status, _, body) = get(&format!("{url}about/"));
         status == 500 && body.contains("unknown field `titel`")
     });
@@ -193,7 +180,7 @@ fn edits_renames_deletes_and_a_broken_edit_then_its_fix() {
         "last good output kept"
     );
     fs::write(&site_toml, good).unwrap();
-    eventually("the recovery", || get(&format!("{url}about/")).0 == 200);
+    common::eventually("the recovery", || get(&format!("{url}about/")).0 == 200);
 }
 
 #[test]
@@ -204,7 +191,7 @@ fn server_refuses_traversal_and_serves_types_and_404() {
     fs::write(dir.path().join("secret.txt"), "secret").unwrap();
     let server = serve(&site, &dir.path().join("out"));
     let url = &server.url;
-    eventually("the first build", || get(url).0 == 200);
+    common::eventually("the first build", || get(url).0 == 200);
     for path in [
         "/../secret.txt",
         "/%2e%2e/secret.txt",

@@ -123,3 +123,15 @@ pub fn text_of(html: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+/// Polls until `condition` holds, for at most 15 seconds; panics naming `what` otherwise.
+pub fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(15) {
+        if condition() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("timed out waiting for: {what}");
+}
