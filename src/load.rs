@@ -16,8 +16,41 @@ const CHAPTER_CONTENT_DIR: &str = "content/chapters/";
 /// Loads the site; `None` when any error was found (all of them are in the diagnostics).
 pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
+    let config = load_config(sources, &mut diagnostics);
+    let language = config
+        .as_ref()
+        .map(|c| c.language.clone())
+        .unwrap_or_default();
+    let chapters = load_chapters(sources, &language, &mut diagnostics);
+    let (mut pages, mut notices) = load_content(sources, &mut diagnostics);
+    let legal = crate::legal::load(sources, &mut diagnostics);
+    let mut fragments = BTreeMap::new();
+    if let Some(legal) = &legal {
+        fragments = take_privacy_sections(legal, &mut pages, sources, &mut diagnostics);
+        notices.extend(policy_notices(&legal.privacy));
+    }
+    notices.sort_by(|a, b| (b.front.date, &a.slug).cmp(&(a.front.date, &b.slug)));
+    let theme_name = config.as_ref().map_or("default", |c| c.theme.as_str());
+    let theme = load_theme(theme_name, sources, &chapters, &language, &mut diagnostics);
+    let static_files = static_files(sources);
+    let site = match (config, theme, legal) {
+        (Some(config), Some(theme), Some(legal)) if !diagnostics.has_errors() => Some(Site {
+            config,
+            chapters,
+            pages,
+            theme,
+            static_files,
+            legal,
+            notices,
+            fragments,
+        }),
+        _ => None,
+    };
+    (site, diagnostics)
+}
 
-    let config = match sources.get(SITE_CONFIG_PATH) {
+fn load_config(sources: &SourceTree, diagnostics: &mut Diagnostics) -> Option<config::SiteConfig> {
+    match sources.get(SITE_CONFIG_PATH) {
         Some(file) => config::parse(&file.text)
             .map_err(|d| diagnostics.push(d))
             .ok(),
@@ -29,12 +62,15 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
             );
             None
         }
-    };
-    let language = config
-        .as_ref()
-        .map(|c| c.language.clone())
-        .unwrap_or_default();
+    }
+}
 
+/// One chapter per `data/chapters/<slug>.toml`.
+fn load_chapters(
+    sources: &SourceTree,
+    language: &crate::model::LanguageTag,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<ChapterSlug, crate::model::Chapter> {
     let mut chapters = BTreeMap::new();
     for file in sources.texts_under(CHAPTERS_DIR) {
         let name = &file.path[CHAPTERS_DIR.len()..];
@@ -59,13 +95,21 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
                 continue;
             }
         };
-        match chapter::parse(slug.clone(), &file.path, &file.text, &language) {
+        match chapter::parse(slug.clone(), &file.path, &file.text, language) {
             Ok(chapter) => {
                 chapters.insert(slug, chapter);
             }
             Err(problems) => diagnostics.extend(problems),
         }
     }
+    chapters
+}
+
+/// The pages and notices below content/, each in its scope.
+fn load_content(
+    sources: &SourceTree,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<crate::model::Page>, Vec<Notice>) {
     let known_chapters: Vec<String> = sources
         .texts_under(CHAPTERS_DIR)
         .filter_map(|f| {
@@ -116,49 +160,57 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
             Err(d) => diagnostics.push(d),
         }
     }
+    (pages, notices)
+}
 
-    let legal = crate::legal::load(sources, &mut diagnostics);
+/// Markdown files merged into the privacy policy are not published as pages of their own.
+fn take_privacy_sections(
+    legal: &crate::legal::Legal,
+    pages: &mut Vec<crate::model::Page>,
+    sources: &SourceTree,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, crate::model::Page> {
     let mut fragments = BTreeMap::new();
-    if let Some(legal) = &legal {
-        for section in &legal.privacy.sections {
-            let wanted = section.file.get_ref();
-            match pages
-                .iter()
-                .position(|p: &crate::model::Page| p.content_path() == wanted.as_str())
-            {
-                Some(i) => {
-                    let page = pages.remove(i);
-                    fragments.insert(wanted.clone(), page);
-                }
-                None => {
-                    let text = sources
-                        .get(crate::legal::privacy::PRIVACY_PATH)
-                        .map_or("", |f| f.text.as_str());
-                    diagnostics.push(
-                        Diagnostic::error(format!(
-                            "the privacy section file content/{wanted} does not exist"
-                        ))
-                        .at(
-                            crate::legal::privacy::PRIVACY_PATH,
-                            text,
-                            section.file.span().start,
-                        )
-                        .hint(
-                            "`file` is a markdown file below content/, e.g. \"legal/children.md\"",
-                        ),
-                    );
-                }
+    for section in &legal.privacy.sections {
+        let wanted = section.file.get_ref();
+        match pages
+            .iter()
+            .position(|p: &crate::model::Page| p.content_path() == wanted.as_str())
+        {
+            Some(i) => {
+                let page = pages.remove(i);
+                fragments.insert(wanted.clone(), page);
+            }
+            None => {
+                let text = sources
+                    .get(crate::legal::privacy::PRIVACY_PATH)
+                    .map_or("", |f| f.text.as_str());
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "the privacy section file content/{wanted} does not exist"
+                    ))
+                    .at(
+                        crate::legal::privacy::PRIVACY_PATH,
+                        text,
+                        section.file.span().start,
+                    )
+                    .hint("`file` is a markdown file below content/, e.g. \"legal/children.md\""),
+                );
             }
         }
     }
+    fragments
+}
 
-    if let Some(legal) = &legal {
-        notices.extend(policy_notices(&legal.privacy));
-    }
-    notices.sort_by(|a, b| (b.front.date, &a.slug).cmp(&(a.front.date, &b.slug)));
-
-    let theme_name = config.as_ref().map_or("default", |c| c.theme.as_str());
-    let theme = theme::load(theme_name, sources)
+/// The theme, and a warning for each language the site uses that it has no strings for.
+fn load_theme(
+    name: &str,
+    sources: &SourceTree,
+    chapters: &BTreeMap<ChapterSlug, crate::model::Chapter>,
+    language: &crate::model::LanguageTag,
+    diagnostics: &mut Diagnostics,
+) -> Option<crate::model::Theme> {
+    let theme = theme::load(name, sources)
         .map_err(|p| diagnostics.extend(p))
         .ok();
     if let Some(theme) = &theme {
@@ -178,8 +230,12 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
             }
         }
     }
+    theme
+}
 
-    let static_files = sources
+/// Files below static/, copied as they are: (path below static/, bytes).
+fn static_files(sources: &SourceTree) -> Vec<(String, Vec<u8>)> {
+    sources
         .assets
         .iter()
         .filter_map(|(path, bytes)| {
@@ -191,22 +247,7 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
                 f.text.clone().into_bytes(),
             )
         }))
-        .collect();
-
-    let site = match (config, theme, legal) {
-        (Some(config), Some(theme), Some(legal)) if !diagnostics.has_errors() => Some(Site {
-            config,
-            chapters,
-            pages,
-            theme,
-            static_files,
-            legal,
-            notices,
-            fragments,
-        }),
-        _ => None,
-    };
-    (site, diagnostics)
+        .collect()
 }
 
 /// A "Privacy policy updated" notice for each material change of the privacy policy.
