@@ -203,6 +203,34 @@ fn cannot_write(e: std::io::Error) -> Diagnostics {
     )
 }
 
+/// The paths of the next burst of events, or `None` when none came within 200 ms. Editors
+/// save in bursts (temporary file, rename, chmod): the burst ends when 80 ms pass without a
+/// new event.
+fn next_burst(
+    receiver: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+) -> Option<Vec<PathBuf>> {
+    // Reading a file is reported too (an access event); rebuilding reads files, so those
+    // must be ignored or every rebuild would trigger the next.
+    let relevant = |event: &notify::Event| !matches!(event.kind, notify::EventKind::Access(_));
+    let mut changed = Vec::new();
+    if let Ok(Ok(event)) = receiver.recv_timeout(Duration::from_millis(200))
+        && relevant(&event)
+    {
+        changed.extend(event.paths);
+    }
+    if changed.is_empty() {
+        return None;
+    }
+    while let Ok(more) = receiver.recv_timeout(Duration::from_millis(80)) {
+        if let Ok(event) = more
+            && relevant(&event)
+        {
+            changed.extend(event.paths);
+        }
+    }
+    Some(changed)
+}
+
 /// Watches until `stop` is set, calling `report` after every rebuild attempt.
 pub fn watch(
     mut watcher: Watcher,
@@ -230,31 +258,10 @@ pub fn watch(
             watched.push(dir);
         }
     }
-    // Reading a file is reported too (an access event); rebuilding reads files, so those
-    // must be ignored or every rebuild would trigger the next.
-    let relevant = |event: &notify::Event| !matches!(event.kind, notify::EventKind::Access(_));
     while !stop.load(Ordering::SeqCst) {
-        let Ok(first) = receiver.recv_timeout(Duration::from_millis(200)) else {
+        let Some(mut changed) = next_burst(&receiver) else {
             continue;
         };
-        let mut changed: Vec<PathBuf> = Vec::new();
-        if let Ok(event) = first
-            && relevant(&event)
-        {
-            changed.extend(event.paths);
-        }
-        if changed.is_empty() {
-            continue;
-        }
-        // Editors save in bursts (temporary file, rename, chmod): wait until 80 ms pass
-        // without a new event, then take everything at once.
-        while let Ok(more) = receiver.recv_timeout(Duration::from_millis(80)) {
-            if let Ok(event) = more
-                && relevant(&event)
-            {
-                changed.extend(event.paths);
-            }
-        }
         changed.sort();
         changed.dedup();
         changed.retain(|p| {
