@@ -8,6 +8,10 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use crate::config::RawHtml;
 use crate::diagnostics::Diagnostic;
 
+mod nesting;
+
+use nesting::{MAX_NESTING, Nesting};
+
 /// Where `@/` links point and drafts that are left out.
 pub struct Links<'a> {
     pub hrefs: &'a BTreeMap<String, String>,
@@ -25,25 +29,74 @@ pub fn render(
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut problems = Vec::new();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut has_raw_html = false;
-    let mut has_alignment = false;
-    // For each open link: whether it was kept (unsafe links are dropped, their text stays).
-    let mut open_links: Vec<bool> = Vec::new();
-    let mut nesting = Nesting::default();
-    let mut explicit_ids = BTreeSet::new();
-    let mut too_deep_at = None; // where nesting first went over the limit, if it did
-
+    let mut walk = Walk {
+        links,
+        raw_html,
+        locate,
+        problems: Vec::new(),
+        events: Vec::new(),
+        has_raw_html: false,
+        has_alignment: false,
+        open_links: Vec::new(),
+        nesting: Nesting::default(),
+        explicit_ids: BTreeSet::new(),
+        too_deep_at: None,
+    };
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
-        if too_deep_at.is_none() && nesting.exceeded(&event) {
-            too_deep_at = Some(range.start);
+        walk.visit(event, range.start);
+    }
+    let sanitise = walk.has_raw_html && raw_html == RawHtml::Sanitize;
+    if let Some(at) = walk.too_deep_at.filter(|_| sanitise) {
+        let message = format!("the text here is nested more than {MAX_NESTING} levels deep");
+        walk.problems.push(locate(at, message).hint(
+            "flatten the HTML, quotes or lists; with raw HTML, deeper nesting makes sanitising slow",
+        ));
+    }
+    if !walk.problems.is_empty() {
+        return Err(walk.problems);
+    }
+    let mut events = walk.events;
+    add_heading_anchors(&mut events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // The content security policy forbids inline styles, so table alignment becomes a class.
+    if walk.has_alignment {
+        html = alignment_classes(&html);
+    }
+    if sanitise {
+        html = sanitize(&html);
+    }
+    Ok(html)
+}
+
+/// One pass over a page's markdown events: links resolved, raw HTML handled by the policy,
+/// problems collected with their offsets.
+struct Walk<'w, 'm> {
+    links: &'w Links<'w>,
+    raw_html: RawHtml,
+    locate: &'w dyn Fn(usize, String) -> Diagnostic,
+    problems: Vec<Diagnostic>,
+    events: Vec<Event<'m>>,
+    has_raw_html: bool,
+    has_alignment: bool,
+    /// For each open link: whether it was kept (unsafe links are dropped, their text stays).
+    open_links: Vec<bool>,
+    nesting: Nesting,
+    explicit_ids: BTreeSet<String>,
+    /// Where nesting first went over the limit, if it did.
+    too_deep_at: Option<usize>,
+}
+
+impl<'m> Walk<'_, 'm> {
+    fn visit(&mut self, event: Event<'m>, at: usize) {
+        if self.too_deep_at.is_none() && self.nesting.exceeded(&event) {
+            self.too_deep_at = Some(at);
         }
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = &event
-            && !explicit_ids.insert(id.to_string())
+            && !self.explicit_ids.insert(id.to_string())
         {
-            problems.push(
-                locate(range.start, format!("two headings have the id `{id}`"))
+            self.problems.push(
+                (self.locate)(at, format!("two headings have the id `{id}`"))
                     .hint("give each `{#id}` on a page its own name; links to it would reach only the first"),
             );
         }
@@ -53,31 +106,10 @@ pub fn render(
                 dest_url,
                 title,
                 id,
-            }) => match resolve(&dest_url, links, raw_html) {
-                Ok(Some(url)) => {
-                    open_links.push(true);
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: url,
-                        title,
-                        id,
-                    }));
-                }
-                Ok(None) => open_links.push(false),
-                Err(message) => {
-                    problems.push(locate(range.start, message.0).hint(message.1));
-                    open_links.push(true);
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-            },
+            }) => self.link(link_type, dest_url, title, id, at),
             Event::End(TagEnd::Link) => {
-                if open_links.pop().unwrap_or(true) {
-                    events.push(Event::End(TagEnd::Link));
+                if self.open_links.pop().unwrap_or(true) {
+                    self.events.push(Event::End(TagEnd::Link));
                 }
             }
             Event::Start(Tag::Image {
@@ -86,258 +118,68 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest_url = match resolve(&dest_url, links, raw_html) {
-                    Ok(Some(url)) => url,
-                    Ok(None) => CowStr::Borrowed(""),
-                    Err(message) => {
-                        problems.push(locate(range.start, message.0).hint(message.1));
-                        dest_url
-                    }
+                let dest_url = match self.resolve(dest_url, at) {
+                    Some(url) => url,
+                    None => CowStr::Borrowed(""),
                 };
-                events.push(Event::Start(Tag::Image {
+                self.events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
                 }));
             }
-            Event::Html(html) | Event::InlineHtml(html) if raw_html == RawHtml::Escape => {
-                events.push(Event::Text(html));
+            Event::Html(html) | Event::InlineHtml(html) if self.raw_html == RawHtml::Escape => {
+                self.events.push(Event::Text(html));
             }
             Event::Html(_) | Event::InlineHtml(_) => {
-                has_raw_html = true;
-                events.push(event);
+                self.has_raw_html = true;
+                self.events.push(event);
             }
             Event::Start(Tag::Table(ref alignments)) => {
-                has_alignment |= alignments
+                self.has_alignment |= alignments
                     .iter()
                     .any(|a| *a != pulldown_cmark::Alignment::None);
-                events.push(event);
+                self.events.push(event);
             }
-            other => events.push(other),
-        }
-    }
-    if let Some(at) = too_deep_at.filter(|_| has_raw_html && raw_html == RawHtml::Sanitize) {
-        let message = format!("the text here is nested more than {MAX_NESTING} levels deep");
-        problems.push(locate(at, message).hint(
-            "flatten the HTML, quotes or lists; with raw HTML, deeper nesting makes sanitising slow",
-        ));
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    add_heading_anchors(&mut events);
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    // The content security policy forbids inline styles, so table alignment becomes a class.
-    if has_alignment {
-        html = alignment_classes(&html);
-    }
-    if has_raw_html && raw_html == RawHtml::Sanitize {
-        html = sanitize(&html);
-    }
-    Ok(html)
-}
-
-/// How deeply markdown containers and raw HTML tags together may nest: the sanitiser's time
-/// grows with the square of the depth, and no real page comes near this.
-pub const MAX_NESTING: usize = 512;
-
-/// Estimates the depth the sanitiser's parser will build: markdown containers, plus raw HTML
-/// read by a tokenizer following HTML where depth depends on it (comments, quotes, `<script>`
-/// and other raw text, end tags matching nothing, `<b>` and other formatting elements, which
-/// the parser reopens after a block, so only their own end tag counts). It errs too deep.
-#[derive(Default)]
-struct Nesting {
-    containers: usize,
-    /// Open raw-HTML elements (names); formatting ones are counted in `formatting`.
-    open: Vec<String>,
-    formatting: Vec<String>,
-    /// Open `<svg>`/`<math>`, where `/>` closes an element.
-    foreign: usize,
-    state: Scan,
-    name: String,
-    closing: bool,
-    last: char,
-    after_equals: bool,
-}
-
-#[derive(Default, Clone, PartialEq, Eq)]
-enum Scan {
-    #[default]
-    Text,
-    Open,
-    EndOpen,
-    Bang(usize),
-    Bogus,
-    Name,
-    Attributes,
-    Quoted(char),
-    /// A comment, in one of the states of [`comment`].
-    Comment(u8),
-    /// Inside `<script>`, `<style>`…: only `</name` ends it (the scan keeps what matched).
-    RawText(String, usize),
-    Plaintext,
-}
-
-/// Elements that hold no others (void), or whose end HTML implies when a sibling starts.
-const FLAT: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rp", "rt", "thead",
-    "tbody", "tfoot", "colgroup", "caption", "html", "head", "body",
-];
-const FORMATTING: &[&str] = &[
-    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
-];
-const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
-];
-
-impl Nesting {
-    fn depth(&self) -> usize {
-        self.containers + self.open.len() + self.formatting.len()
-    }
-
-    /// Takes one event into account; whether the depth is now over [`MAX_NESTING`].
-    fn exceeded(&mut self, event: &Event<'_>) -> bool {
-        match event {
-            Event::Start(_) => self.containers += 1,
-            Event::End(_) => self.containers = self.containers.saturating_sub(1),
-            Event::Html(html) | Event::InlineHtml(html) => {
-                for c in html.chars() {
-                    self.scan(c);
-                    if self.depth() > MAX_NESTING {
-                        return true;
-                    }
-                }
-            }
-            _ => {}
-        }
-        self.depth() > MAX_NESTING
-    }
-
-    fn scan(&mut self, c: char) {
-        match std::mem::take(&mut self.state) {
-            Scan::Text if c == '<' => self.state = Scan::Open,
-            Scan::Text | Scan::Bogus if c == '>' => {}
-            Scan::Text => {}
-            Scan::Bogus => self.state = Scan::Bogus,
-            Scan::Open => self.open_tag(c, false),
-            Scan::EndOpen => self.open_tag(c, true),
-            Scan::Bang(n) if c == '-' && n < 1 => self.state = Scan::Bang(n + 1),
-            Scan::Bang(_) if c == '-' => self.state = Scan::Comment(0),
-            Scan::Bang(_) => self.state = if c == '>' { Scan::Text } else { Scan::Bogus },
-            Scan::Name if !(c.is_whitespace() || c == '/' || c == '>') => {
-                self.name.push(c.to_ascii_lowercase());
-                self.state = Scan::Name;
-            }
-            Scan::Name | Scan::Attributes => self.in_tag(c),
-            Scan::Quoted(q) => {
-                self.state = if c == q {
-                    Scan::Attributes
-                } else {
-                    Scan::Quoted(q)
-                }
-            }
-            Scan::Comment(n) => self.state = comment(n, c),
-            Scan::RawText(name, matched) => self.state = raw_text(name, matched, c),
-            Scan::Plaintext => self.state = Scan::Plaintext,
+            other => self.events.push(other),
         }
     }
 
-    /// The character after `<` (or after `</`, when `closing`).
-    fn open_tag(&mut self, c: char, closing: bool) {
-        self.name.clear();
-        self.closing = closing;
-        self.after_equals = false;
-        self.last = '<';
-        self.state = match c {
-            c if c.is_ascii_alphabetic() => {
-                self.name.push(c.to_ascii_lowercase());
-                Scan::Name
+    fn link(
+        &mut self,
+        link_type: pulldown_cmark::LinkType,
+        dest_url: CowStr<'m>,
+        title: CowStr<'m>,
+        id: CowStr<'m>,
+        at: usize,
+    ) {
+        match self.resolve(dest_url, at) {
+            Some(dest_url) => {
+                self.open_links.push(true);
+                self.events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
-            '>' if closing => Scan::Text,
-            _ if closing => Scan::Bogus,
-            '!' => Scan::Bang(0),
-            '?' => Scan::Bogus,
-            '/' => Scan::EndOpen,
-            '<' => Scan::Open,
-            _ => Scan::Text,
-        };
-    }
-
-    fn in_tag(&mut self, c: char) {
-        self.state = Scan::Attributes;
-        match c {
-            '"' | '\'' if self.after_equals => {
-                self.state = Scan::Quoted(c);
-                self.after_equals = false;
-            }
-            '=' => self.after_equals = true,
-            '>' => self.end_of_tag(),
-            c if c.is_whitespace() => {}
-            _ => self.after_equals = false,
-        }
-        self.last = c;
-    }
-
-    fn end_of_tag(&mut self) {
-        self.state = Scan::Text;
-        let name = std::mem::take(&mut self.name);
-        let self_closing = self.last == '/' && self.foreign > 0;
-        if self.closing {
-            let list = if FORMATTING.contains(&name.as_str()) {
-                &mut self.formatting
-            } else {
-                &mut self.open
-            };
-            if let Some(at) = list.iter().rposition(|n| *n == name) {
-                self.foreign -= list[at..]
-                    .iter()
-                    .filter(|n| *n == "svg" || *n == "math")
-                    .count();
-                list.truncate(at);
-            }
-        } else if RAW_TEXT.contains(&name.as_str()) && self.foreign == 0 {
-            self.state = Scan::RawText(name, 0);
-        } else if name == "plaintext" {
-            self.state = Scan::Plaintext;
-        } else if FORMATTING.contains(&name.as_str()) {
-            self.formatting.push(name);
-        } else if !self_closing && !FLAT.contains(&name.as_str()) {
-            self.foreign += usize::from(name == "svg" || name == "math");
-            self.open.push(name);
+            None => self.open_links.push(false),
         }
     }
-}
 
-/// HTML's comment states: 0 start, 1 start dash, 2 text, 3 one dash, 4 `--`, 5 `--!`.
-/// `-->`, `--!>`, `<!-->` and `<!--->` end a comment.
-fn comment(state: u8, c: char) -> Scan {
-    match (state, c) {
-        (0 | 1 | 4 | 5, '>') => Scan::Text,
-        (0, '-') => Scan::Comment(1),
-        (1 | 3 | 4, '-') => Scan::Comment(4),
-        (2 | 5, '-') => Scan::Comment(3),
-        (4, '!') => Scan::Comment(5),
-        _ => Scan::Comment(2),
-    }
-}
-
-/// Inside a raw-text element, only `</name` followed by a space, `/` or `>` ends it.
-fn raw_text(name: String, matched: usize, c: char) -> Scan {
-    let expected = |i: usize| match i {
-        0 => Some('<'),
-        1 => Some('/'),
-        i => name[i - 2..].chars().next(),
-    };
-    if matched == name.len() + 2 && (c.is_whitespace() || c == '/' || c == '>') {
-        return if c == '>' { Scan::Text } else { Scan::Bogus };
-    }
-    match expected(matched) {
-        Some(e) if c.to_ascii_lowercase() == e => Scan::RawText(name, matched + 1),
-        _ if c == '<' => Scan::RawText(name, 1),
-        _ => Scan::RawText(name, 0),
+    /// A link or image target as it is published; `None` for one that is dropped. A bad
+    /// `@/` link is recorded as a problem and kept as written.
+    fn resolve(&mut self, dest_url: CowStr<'m>, at: usize) -> Option<CowStr<'m>> {
+        match resolve(&dest_url, self.links, self.raw_html) {
+            Ok(Some(url)) => Some(url),
+            Ok(None) => None,
+            Err(message) => {
+                self.problems
+                    .push((self.locate)(at, message.0).hint(message.1));
+                Some(dest_url)
+            }
+        }
     }
 }
 
