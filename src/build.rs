@@ -50,9 +50,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
             unchanged: true,
         });
     }
-    let mut pipeline = Pipeline::prepare(&sources, &options.plan, &mut warnings)?;
     // The loaded site holds every text it needs; the raw files are not kept while rendering.
-    drop(sources);
+    let mut pipeline = Pipeline::prepare_consuming(sources, &options.plan, &mut warnings)?;
     // A failed build reports the load's warnings with its errors.
     let failed = |warnings: Diagnostics, problems: Diagnostics| {
         let mut all = warnings;

@@ -54,7 +54,28 @@ impl Pipeline {
         options: &PlanOptions,
         warnings: &mut Diagnostics,
     ) -> Result<Self, Diagnostics> {
-        let (site, mut diagnostics) = crate::load::load(sources);
+        Self::plan_loaded(crate::load::load(sources), options, warnings)
+    }
+
+    /// As [`Pipeline::prepare`], taking the sources: they are dropped once loaded, before
+    /// anything is planned, since the site holds every text it needs (`build` keeps no
+    /// sources while rendering).
+    pub fn prepare_consuming(
+        sources: SourceTree,
+        options: &PlanOptions,
+        warnings: &mut Diagnostics,
+    ) -> Result<Self, Diagnostics> {
+        let loaded = crate::load::load(&sources);
+        drop(sources);
+        Self::plan_loaded(loaded, options, warnings)
+    }
+
+    fn plan_loaded(
+        loaded: (Option<Site>, Diagnostics),
+        options: &PlanOptions,
+        warnings: &mut Diagnostics,
+    ) -> Result<Self, Diagnostics> {
+        let (site, mut diagnostics) = loaded;
         let Some(site) = site else {
             return Err(diagnostics);
         };
