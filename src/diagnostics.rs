@@ -13,12 +13,20 @@ pub enum Severity {
     Warning,
 }
 
-/// A position in a source file, 1-based line and column (column counted in characters).
+/// A position in a source file, 1-based line and column (column counted in characters);
+/// line and column 0 name the whole file (a problem of no one line).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Location {
     pub path: String,
     pub line: usize,
     pub col: usize,
+}
+
+impl Location {
+    /// Whether this names a line of the file, not only the file.
+    pub fn has_position(&self) -> bool {
+        self.line > 0
+    }
 }
 
 /// Maps byte offsets of one text to 1-based line and column numbers.
@@ -109,12 +117,13 @@ impl Diagnostic {
         self
     }
 
-    /// Names a file without a position (for problems of a whole file).
+    /// Names a file without a position (for problems of a whole file): printed as
+    /// `path: error: …`, never with an invented `:1:1`.
     pub fn in_file(mut self, path: &str) -> Self {
         self.location = Some(Location {
             path: path.to_string(),
-            line: 1,
-            col: 1,
+            line: 0,
+            col: 0,
         });
         self
     }
@@ -136,11 +145,12 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         match &self.location {
-            Some(loc) => write!(
+            Some(loc) if loc.has_position() => write!(
                 f,
                 "{}:{}:{}: {label}: {}",
                 loc.path, loc.line, loc.col, self.message
             )?,
+            Some(loc) => write!(f, "{}: {label}: {}", loc.path, self.message)?,
             None => write!(f, "{label}: {}", self.message)?,
         }
         if let (Some(line), Some(loc)) = (&self.source_line, &self.location) {

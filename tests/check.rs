@@ -165,7 +165,7 @@ fn stale_or_future_privacy_policy() {
         ("data/privacy.toml", &future),
     ]);
     assert!(
-        out.contains("data/privacy.toml:1:1: error: `last_updated` (2027-06-01) is in the future"),
+        out.contains("data/privacy.toml: error: `last_updated` (2027-06-01) is in the future"),
         "{out}"
     );
     let old = chapterhouse::scaffold::STARTER_LEGAL[0]

@@ -50,17 +50,25 @@ fn serve() -> Server {
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string();
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    let server = Server {
+    // Keep draining stdout so the server never blocks on a full pipe, and tell when the
+    // first build has written the whole site (pages are written in parallel, so one page
+    // being served does not mean all are).
+    let (built, first_build) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if line.starts_with("Rebuilt in") {
+                let _ = built.send(());
+            }
+        }
+    });
+    first_build
+        .recv_timeout(Duration::from_secs(15))
+        .expect("the first build");
+    Server {
         child,
         address,
         _dir: dir,
-    };
-    common::eventually("the first build", || {
-        status_of(&exchange(&server.address, &get("/about/"))) == 200
-    });
-    server
+    }
 }
 
 fn get(target: &str) -> String {

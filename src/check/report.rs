@@ -122,8 +122,16 @@ fn json(report: &CheckReport) -> String {
                         Severity::Warning => "warning",
                     },
                     message: &d.message,
-                    line: d.location.as_ref().map(|l| l.line),
-                    column: d.location.as_ref().map(|l| l.col),
+                    line: d
+                        .location
+                        .as_ref()
+                        .filter(|l| l.has_position())
+                        .map(|l| l.line),
+                    column: d
+                        .location
+                        .as_ref()
+                        .filter(|l| l.has_position())
+                        .map(|l| l.col),
                     hint: d.hint.as_deref(),
                 })
                 .collect(),

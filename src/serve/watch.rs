@@ -237,8 +237,8 @@ pub fn watch(
     stop: Arc<AtomicBool>,
     mut report: impl FnMut(&Result<Rebuild, Diagnostics>),
 ) -> Result<(), Diagnostic> {
-    let first = watcher.rebuild();
-    report(&first);
+    // Watching starts before the first build, so an edit saved while it runs (or just after
+    // it is reported) is not lost.
     let (sender, receiver) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut notifier = notify::recommended_watcher(sender)
         .map_err(|e| Diagnostic::error(format!("cannot watch files: {e}")))?;
@@ -258,6 +258,8 @@ pub fn watch(
             watched.push(dir);
         }
     }
+    let first = watcher.rebuild();
+    report(&first);
     while !stop.load(Ordering::SeqCst) {
         let Some(mut changed) = next_burst(&receiver) else {
             continue;
