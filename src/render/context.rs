@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::strings::Strings;
 use crate::model::chapter::{Frequency, Meeting};
 use crate::model::{Chapter, ChapterSlug, LanguageTag, Scope, Site};
 use crate::plan::{Plan, RouteKind};
@@ -68,7 +69,7 @@ pub struct Shared {
     pub chapters: BTreeMap<ChapterSlug, ChapterView>,
     pub regions: Vec<RegionView>,
     /// Translations per primary language.
-    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    pub strings: BTreeMap<String, Strings>,
 }
 
 impl Shared {
@@ -78,7 +79,7 @@ impl Shared {
         for language in languages.chain(std::iter::once("en".to_string())) {
             strings
                 .entry(language.clone())
-                .or_insert_with(|| site.theme.strings(&language));
+                .or_insert_with(|| Strings::new(site.theme.strings(&language)));
         }
         let chapters: BTreeMap<ChapterSlug, ChapterView> = site
             .chapters
@@ -87,7 +88,9 @@ impl Shared {
                 let t = &strings
                     .get(chapter.language.primary())
                     .cloned()
-                    .unwrap_or_else(|| site.theme.strings(chapter.language.primary()));
+                    .unwrap_or_else(|| {
+                        Strings::new(site.theme.strings(chapter.language.primary()))
+                    });
                 (slug.clone(), chapter_view(site, plan, chapter, t))
             })
             .collect();
@@ -115,7 +118,7 @@ impl Shared {
         }
     }
 
-    pub fn strings(&self, language: &LanguageTag) -> &BTreeMap<String, String> {
+    pub fn strings(&self, language: &LanguageTag) -> &Strings {
         self.strings
             .get(language.primary())
             .or_else(|| self.strings.get("en"))
@@ -123,17 +126,12 @@ impl Shared {
     }
 }
 
-fn empty_strings() -> &'static BTreeMap<String, String> {
-    static EMPTY: std::sync::OnceLock<BTreeMap<String, String>> = std::sync::OnceLock::new();
-    EMPTY.get_or_init(BTreeMap::new)
+fn empty_strings() -> &'static Strings {
+    static EMPTY: std::sync::OnceLock<Strings> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Strings::default)
 }
 
-fn chapter_view(
-    site: &Site,
-    plan: &Plan,
-    chapter: &Chapter,
-    t: &BTreeMap<String, String>,
-) -> ChapterView {
+fn chapter_view(site: &Site, plan: &Plan, chapter: &Chapter, t: &Strings) -> ChapterView {
     let mut pages: Vec<(i64, &str, String)> = plan
         .routes
         .iter()
@@ -157,8 +155,7 @@ fn chapter_view(
         region: chapter.region().to_string(),
         language: chapter.language.as_str().to_string(),
         language_name: t
-            .get(&format!("language_{}", chapter.language.primary()))
-            .cloned()
+            .language_name(chapter.language.primary())
             .unwrap_or_else(|| chapter.language.as_str().to_string()),
         href: plan.layout.chapter_href(&chapter.slug),
         timezone: chapter.data.timezone.get_ref().clone(),
@@ -170,10 +167,7 @@ fn chapter_view(
             .map(|o| OfficerView {
                 name: o.name.clone(),
                 role: o.role.clone(),
-                role_label: t
-                    .get(&format!("role_{}", slug::slugify(&o.role)))
-                    .cloned()
-                    .unwrap_or_else(|| o.role.clone()),
+                role_label: t.role(&o.role).unwrap_or_else(|| o.role.clone()),
                 email: o.email.clone(),
             })
             .collect(),
@@ -193,26 +187,16 @@ fn chapter_view(
     }
 }
 
-fn meeting_view(meeting: &Meeting, t: &BTreeMap<String, String>) -> MeetingView {
-    let text = |key: &str| t.get(key).cloned().unwrap_or_else(|| key.to_string());
-    let weekday = text(&format!(
-        "weekday_{}",
-        format!("{:?}", meeting.weekday).to_lowercase()
-    ));
+fn meeting_view(meeting: &Meeting, t: &Strings) -> MeetingView {
+    let weekday = t.weekday(meeting.weekday.to_jiff());
     let schedule = match (meeting.frequency, meeting.week) {
         (Frequency::Weekly, _) | (Frequency::Monthly, None) => {
-            text("schedule_weekly").replace("{weekday}", &weekday)
+            t.text("schedule_weekly").replace("{weekday}", &weekday)
         }
-        (Frequency::Monthly, Some(week)) => {
-            let ordinal = text(&if week < 0 {
-                "ordinal_last".to_string()
-            } else {
-                format!("ordinal_{week}")
-            });
-            text("schedule_monthly")
-                .replace("{ordinal}", &ordinal)
-                .replace("{weekday}", &weekday)
-        }
+        (Frequency::Monthly, Some(week)) => t
+            .text("schedule_monthly")
+            .replace("{ordinal}", &t.ordinal(week))
+            .replace("{weekday}", &weekday),
     };
     let start = meeting.start_time.0;
     let end = start.wrapping_add(jiff::Span::new().minutes(i64::from(meeting.duration_minutes)));

@@ -15,6 +15,7 @@ pub mod legal;
 pub mod notices;
 mod pages;
 mod sitemap;
+pub mod strings;
 pub mod template_guard;
 mod templates;
 
@@ -141,7 +142,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn strings(&self, route: &Route) -> &std::collections::BTreeMap<String, String> {
+    fn strings(&self, route: &Route) -> &strings::Strings {
         self.state.shared.strings(&route.language)
     }
 
@@ -171,8 +172,8 @@ impl<'a> Renderer<'a> {
 /// Main navigation: the home and chapters directory, then `[[nav]]` links of site.toml
 /// (plan has checked that every `@/` link among them leads to a page).
 fn navigation(site: &Site, plan: &Plan, language: &str) -> Vec<Link> {
-    let t = site.theme.strings(language);
-    let text = |key: &str| t.get(key).cloned().unwrap_or_else(|| key.to_string());
+    let t = strings::Strings::new(site.theme.strings(language));
+    let text = |key: &str| t.text(key);
     let layout = &plan.layout;
     if let Some(chapter) = layout.standalone_chapter(site) {
         return vec![

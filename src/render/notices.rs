@@ -12,7 +12,7 @@ use crate::model::{Chapter, ChapterSlug, Notice, Scope, Site};
 use crate::plan::{Layout, Plan};
 use crate::render::context::format_date;
 
-type Strings = BTreeMap<String, String>;
+use super::strings::Strings;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NoticeView {
@@ -41,10 +41,7 @@ pub fn view(site: &Site, plan: &Plan, notice: &Notice, t: &Strings) -> NoticeVie
         date_iso: notice.front.date.0.to_string(),
         summary: notice.front.summary.clone(),
         kind: notice.front.kind.key(),
-        kind_label: t
-            .get(&format!("notice_kind_{}", notice.front.kind.key()))
-            .cloned()
-            .unwrap_or_default(),
+        kind_label: t.notice_kind(notice.front.kind),
         pinned: notice.front.pinned,
         expired: notice.is_expired(plan.today),
         chapter_name: chapter.map(|c| c.data.name.clone()),

@@ -185,7 +185,7 @@ impl Renderer<'_> {
             .legal
             .iter()
             .map(|(key, href)| Link {
-                title: t.get(*key).cloned().unwrap_or_else(|| key.to_string()),
+                title: t.text(key),
                 href: href.clone(),
             })
             .collect();
@@ -213,7 +213,7 @@ impl Renderer<'_> {
         let layout = &self.plan.layout;
         let t = self.strings(route);
         let mut feeds = vec![Link {
-            title: t.get("notices_feed").cloned().unwrap_or_default(),
+            title: t.optional("notices_feed").unwrap_or_default(),
             href: layout.href(&layout.feed(None)),
         }];
         if let (Scope::Chapter(slug), false) = (&route.scope, layout.is_standalone()) {
