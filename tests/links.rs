@@ -1,0 +1,108 @@
+//! Link problems are found by one module and located in one place: `build` names the same
+//! file, line and column as `check`, every bad link of a page is reported, and a link in a
+//! markdown file merged into a legal page is pinned on that file, not on the data file.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn run(command: &str, root: &Path) -> (i32, String) {
+    let mut cmd = Command::cargo_bin("chapterhouse").unwrap();
+    cmd.arg(command)
+        .arg("--root")
+        .arg(root)
+        .args(["--now", "2026-11-23T12:00:00Z"]);
+    if command == "build" {
+        cmd.arg("--output-dir").arg(root.join("public"));
+    }
+    let output = cmd.output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code().unwrap_or(-1), text)
+}
+
+/// The `file:line:col: error: message` lines of a report.
+fn located(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains(": error: "))
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn build_and_check_locate_every_bad_link_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    common::copy_fixture("small", site);
+    fs::write(
+        site.join("content/links.md"),
+        "+++\ntitle = \"Links\"\n+++\n\nSee [nowhere](/nowhere/).\n\n\
+         And [a gap](#) and [mail](mailto:not-an-address).\n\n\
+         Also [a missing section](@/about.md#no-such-heading).\n\n\
+         And [a lost page](/sub/lost/).\n",
+    )
+    .unwrap();
+    let (build_code, build_text) = run("build", site);
+    let (check_code, check_text) = run("check", site);
+    assert_eq!(
+        (build_code, check_code),
+        (1, 1),
+        "{build_text}\n{check_text}"
+    );
+    let from_build = located(&build_text);
+    let from_check = located(&check_text);
+    assert_eq!(
+        from_build, from_check,
+        "build:\n{build_text}\ncheck:\n{check_text}"
+    );
+    for expected in [
+        // The fixture is served from `/sub/`.
+        "content/links.md:5:15: error: link `/nowhere/` on links/index.html leaves the site's base path `/sub/`",
+        "content/links.md:7:13: error: placeholder link `#` in <a> on links/index.html",
+        "content/links.md:7:27: error: malformed e-mail address `not-an-address` in a mailto link on links/index.html",
+        "content/links.md:9:26: error: link `/sub/about/#no-such-heading` on links/index.html points to a missing section `#no-such-heading`",
+        "content/links.md:11:19: error: broken link `/sub/lost/` on links/index.html: there is no page at /lost/",
+    ] {
+        assert!(
+            from_build.iter().any(|l| l == expected),
+            "{expected}\nnot in:\n{build_text}"
+        );
+    }
+    assert!(
+        !site.join("public").exists(),
+        "a failed first build writes nothing"
+    );
+}
+
+#[test]
+fn a_link_in_a_merged_privacy_section_is_located_in_its_own_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    common::copy_fixture("small", site);
+    fs::create_dir_all(site.join("content/legal")).unwrap();
+    fs::write(
+        site.join("content/legal/children.md"),
+        "+++\ntitle = \"Children\"\n+++\n\nWrite to [the office](#).\n",
+    )
+    .unwrap();
+    let privacy = site.join("data/privacy.toml");
+    let mut text = fs::read_to_string(&privacy).unwrap();
+    text.push_str("\n[[sections]]\nafter = \"rights\"\nfile = \"legal/children.md\"\n");
+    fs::write(&privacy, text).unwrap();
+    for command in ["build", "check"] {
+        let (code, out) = run(command, site);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("content/legal/children.md:5:23: error: placeholder link `#` in <a> on privacy/index.html"),
+            "{command}:\n{out}"
+        );
+        assert!(!out.contains("data/privacy.toml:1:1"), "{command}:\n{out}");
+    }
+}
