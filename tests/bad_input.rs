@@ -214,9 +214,9 @@ fn missing_template_named_by_a_page() {
             &page("title = \"A\"\ntemplate = \"pag.html\"", ""),
         ),
     ]);
+    // At the value of `template` on its front-matter line, not at the body.
     assert!(
-        errors.contains("content/a.md:2:1: error: the template `pag.html` does not exist")
-            || errors.contains("the template `pag.html` does not exist"),
+        errors.contains("content/a.md:3:12: error: the template `pag.html` does not exist"),
         "{errors}"
     );
     assert!(errors.contains("did you mean `page.html`?"), "{errors}");
@@ -493,6 +493,33 @@ fn fuzz_regression_script_url_lookalike_text() {
     ]);
     assert!(
         errors.contains("content/a.md:4:18: error: the text contains the control character U+0008"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn front_matter_problems_are_located_at_their_key() {
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        (
+            "content/a.md",
+            &page("title = \"A\"\nslug = \"!!!\"", "Body.\n"),
+        ),
+        (
+            "content/b.md",
+            &page(
+                "title = \"B\"\ndraft = false\naliases = [\"https://elsewhere.example/\"]",
+                "Body.\n",
+            ),
+        ),
+    ]);
+    assert!(
+        errors.contains("content/a.md:3:8: error: `!!!` gives an empty URL segment"),
+        "{errors}"
+    );
+    assert!(
+        errors
+            .contains("content/b.md:4:11: error: alias `https://elsewhere.example/` is a full URL"),
         "{errors}"
     );
 }

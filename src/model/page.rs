@@ -55,6 +55,28 @@ impl Page {
         &self.file_text[self.body_offset.min(self.file_text.len())..]
     }
 
+    /// A diagnostic at the value of a front-matter key (`slug = "…"`), for problems that
+    /// key causes; at the start of the file when the key is not written on a line of its own.
+    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let front = &self.file_text[..self.body_offset.min(self.file_text.len())];
+        let mut start = 0;
+        for line in front.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if let Some(rest) = trimmed.strip_prefix(key)
+                && let Some(value) = rest.trim_start().strip_prefix('=')
+            {
+                let value_at = line.len() - value.trim_start().len();
+                return Diagnostic::error(message).at(
+                    &self.source_path,
+                    &self.file_text,
+                    start + value_at,
+                );
+            }
+            start += line.len();
+        }
+        Diagnostic::error(message).at(&self.source_path, &self.file_text, 0)
+    }
+
     /// A diagnostic at a byte offset within the body.
     pub fn error_in_body(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(message).at(

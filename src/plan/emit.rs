@@ -227,7 +227,7 @@ impl<'s> Planner<'s> {
                         },
                     }),
                     Err(message) => self.diagnostics.push(
-                        page.error_in_body(0, message)
+                        page.error_at_key("aliases", message)
                             .hint("an alias is a path on this site such as \"/old-name/\"; it cannot leave the site"),
                     ),
                 }
@@ -245,7 +245,7 @@ impl<'s> Planner<'s> {
             return Ok(());
         }
         let names = theme.templates.keys().map(String::as_str);
-        let d = page.error_in_body(0, format!("the template `{name}` does not exist"));
+        let d = page.error_at_key("template", format!("the template `{name}` does not exist"));
         Err(match crate::diagnostics::did_you_mean(name, names) {
             Some(close) => d.hint(format!("did you mean `{close}`?")),
             None => d.hint(format!(

@@ -36,7 +36,7 @@ pub fn page_url(page: &crate::model::Page) -> Result<String, Diagnostic> {
     if segment.is_empty() {
         let message = format!("`{last}` gives an empty URL segment");
         return Err(if from_front_matter {
-            page.error_in_body(0, message)
+            page.error_at_key("slug", message)
                 .hint("set `slug` to letters, digits and hyphens, e.g. `slug = \"annual-report\"`")
         } else {
             Diagnostic::error(message)
