@@ -302,3 +302,32 @@ fn an_unchanged_site_is_recognised_and_a_change_rebuilds() {
         .stdout(predicate::str::starts_with("Built 13 pages"));
     assert!(site.path().join("public/about/index.html").is_file());
 }
+
+#[test]
+fn a_missing_or_wrong_root_is_named_and_nothing_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-site");
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a site").unwrap();
+    for (root, what) in [(&missing, "does not exist"), (&file, "is not a folder")] {
+        for command in ["build", "check"] {
+            let output = chapterhouse()
+                .arg(command)
+                .arg("--root")
+                .arg(root)
+                .output()
+                .unwrap();
+            let errors = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(1), "{command}: {errors}");
+            assert!(
+                errors.contains(&format!(
+                    "error: the site folder `{}` {what}",
+                    root.display()
+                )),
+                "{command}: {errors}"
+            );
+        }
+    }
+    assert!(!missing.exists(), "nothing is created for a missing root");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}

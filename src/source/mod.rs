@@ -191,6 +191,18 @@ fn bad_name(problem: &str, relative: &Path) -> Diagnostic {
 
 /// Reads the source folders of the site at `root`. Unreadable files are reported together.
 pub fn read_tree(root: &Path) -> Result<SourceTree, Diagnostics> {
+    if !root.is_dir() {
+        let what = if root.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
+        return Err(Diagnostics::from(
+            Diagnostic::error(format!("the site folder `{}` {what}", root.display())).hint(
+                "pass the folder holding data/site.toml as `--root DIR`, or create a site with `chapterhouse init DIR`",
+            ),
+        ));
+    }
     let mut tree = SourceTree::default();
     let mut diagnostics = Diagnostics::new();
     let files = walk_sources(root, &mut diagnostics);
