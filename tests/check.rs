@@ -275,3 +275,26 @@ fn check_exits_1_on_errors_and_json_names_files() {
     assert_eq!(file["diagnostics"][0]["line"], 4);
     assert!(!site.join("public").exists(), "check writes nothing");
 }
+
+#[test]
+fn two_sites_served_from_one_address_are_errors_at_their_site_url() {
+    let twin = |slug: &str| {
+        format!(
+            "name = \"{slug}\"\ncountry = \"UK\"\ntimezone = \"Europe/London\"\nsite_url = \"https://shared.example/\"\n[contact]\nemail = \"l@t.example\"\n[[officers]]\nname = \"A\"\nrole = \"Chair\"\n"
+        )
+    };
+    let (leeds, york) = (twin("Leeds"), twin("York"));
+    let out = check_files(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/chapters/leeds.toml", leeds.as_str()),
+        ("data/chapters/york.toml", york.as_str()),
+        ("data/chapters/hull.toml", CHAPTER),
+    ]);
+    for (file, slug, other) in [("leeds", "leeds", "york"), ("york", "york", "leeds")] {
+        let expected = format!(
+            "data/chapters/{file}.toml:4:1: error: chapter `{slug}` is served from https://shared.example/, as is data/chapters/{other}.toml"
+        );
+        assert!(out.contains(&expected), "{expected}\nnot in:\n{out}");
+    }
+    assert!(!out.contains("chapter `hull` is served"), "{out}");
+}

@@ -90,6 +90,51 @@ pub fn chapters(site: &Site) -> Vec<Diagnostic> {
     problems
 }
 
+/// Two sites may not be served from one address: each chapter's `site_url` differs from
+/// every other chapter's and from the organisation's `base_url` (one would overwrite the
+/// other when deployed).
+pub fn shared_site_urls(site: &Site) -> Vec<Diagnostic> {
+    let mut by_url: BTreeMap<String, Vec<&crate::model::Chapter>> = BTreeMap::new();
+    for chapter in site.chapters.values() {
+        if let Some(url) = &chapter.data.site_url {
+            by_url.entry(url.as_str()).or_default().push(chapter);
+        }
+    }
+    let organisation = site.config.base_url.as_str();
+    let mut problems = Vec::new();
+    for (url, chapters) in &by_url {
+        let is_organisation = *url == organisation;
+        if chapters.len() < 2 && !is_organisation {
+            continue;
+        }
+        for chapter in chapters {
+            let mut others: Vec<String> = chapters
+                .iter()
+                .filter(|c| c.slug != chapter.slug)
+                .map(|c| c.source_path.clone())
+                .collect();
+            if is_organisation {
+                others.push(format!(
+                    "the organisation ({})",
+                    crate::config::SITE_CONFIG_PATH
+                ));
+            }
+            let text = &chapter.file_text;
+            let at = text.find("site_url").unwrap_or(0);
+            problems.push(
+                Diagnostic::error(format!(
+                    "chapter `{}` is served from {url}, as is {}",
+                    chapter.slug,
+                    others.join(" and ")
+                ))
+                .at(&chapter.source_path, text, at)
+                .hint("give each standalone site its own address"),
+            );
+        }
+    }
+    problems
+}
+
 /// Fetches external links (HEAD, then GET when HEAD is refused); each failure is an error
 /// naming the pages that link to it.
 pub fn fetch_external(

@@ -57,6 +57,7 @@ pub fn run(sources: &SourceTree, options: &CheckOptions) -> CheckReport {
     report.diagnostics.extend(diagnostics);
     let Some(site) = site else { return report };
     report.diagnostics.extend(lints::chapters(&site));
+    report.diagnostics.extend(lints::shared_site_urls(&site));
     report
         .diagnostics
         .extend(lints::privacy(&site, options.plan.now));
