@@ -6,6 +6,10 @@
 
 use std::fmt;
 
+/// The file in the output folder where chapterhouse records what it wrote; no route may
+/// claim it.
+pub const MARKER: &str = ".chapterhouse-output";
+
 /// The longest file or folder name most file systems accept, in bytes.
 pub const MAX_COMPONENT: usize = 255;
 

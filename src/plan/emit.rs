@@ -82,6 +82,19 @@ impl<'s> Planner<'s> {
     }
 
     fn add(&mut self, route: Route) {
+        if let Some(problem) = unwritable(&route.output) {
+            let mut d = Diagnostic::error(format!(
+                "{} cannot be written to `{}`: {problem}",
+                route.origin,
+                route.output.escape_debug()
+            ));
+            if let Some(file) = route.origin.file() {
+                d = d.in_file(&file);
+            }
+            self.collisions
+                .push(d.hint("choose another name, slug or alias"));
+            return;
+        }
         match self.routes.get(&route.output) {
             Some(existing) if existing.origin != route.origin || existing.kind != route.kind => {
                 let mut d = Diagnostic::error(format!(
@@ -431,8 +444,32 @@ impl<'s> Planner<'s> {
         }
     }
 
+    /// An output that is a file where another output needs a folder (`robots.txt` and
+    /// `robots.txt/index.html`) cannot exist: both sources are named.
+    fn file_folder_conflicts(&mut self) {
+        for (output, route) in &self.routes {
+            let mut folder = output.as_str();
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                folder = parent;
+                if let Some(file) = self.routes.get(folder) {
+                    let mut d = Diagnostic::error(format!(
+                        "`{folder}` is a file of {} and a folder of {} (`{output}`)",
+                        file.origin, route.origin
+                    ));
+                    if let Some(path) = route.origin.file().or_else(|| file.origin.file()) {
+                        d = d.in_file(&path);
+                    }
+                    self.collisions.push(
+                        d.hint("rename one of them, or give one a different `slug` or alias"),
+                    );
+                }
+            }
+        }
+    }
+
     /// The routes in output order, or every problem found.
     pub fn finish(mut self) -> Result<Vec<Route>, Diagnostics> {
+        self.file_folder_conflicts();
         self.diagnostics.extend(self.collisions);
         if self.diagnostics.has_errors() {
             return Err(self.diagnostics);
@@ -440,6 +477,17 @@ impl<'s> Planner<'s> {
         // A BTreeMap keyed by output path already yields them sorted.
         Ok(self.routes.into_values().collect())
     }
+}
+
+/// Why an output path cannot be written, if it cannot: not a plain relative path below the
+/// output (see [`crate::model::OutputPath`]), or the output's own marker file.
+fn unwritable(output: &str) -> Option<String> {
+    if let Err(problem) = crate::model::OutputPath::parse(output) {
+        return Some(problem);
+    }
+    let marker = crate::model::output_path::MARKER;
+    let first = output.split('/').next().unwrap_or("");
+    (first == marker).then(|| format!("`{marker}` is chapterhouse's record of the output"))
 }
 
 /// A page served as `{url}index.html`.

@@ -56,6 +56,12 @@ pub fn alias_output(alias: &str) -> Result<String, String> {
             "alias `{alias}` is a full URL, not a path on this site"
         ));
     }
+    if alias.contains(['?', '#']) || alias.chars().any(char::is_control) {
+        return Err(format!(
+            "alias `{}` holds `?`, `#` or a control character, so no address can reach it",
+            alias.escape_debug()
+        ));
+    }
     let path = alias.trim_start_matches('/');
     safe_relative_path(path.trim_end_matches('/')).map_err(|m| format!("alias `{alias}`: {m}"))?;
     if path.is_empty() {
