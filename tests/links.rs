@@ -106,3 +106,64 @@ fn a_link_in_a_merged_privacy_section_is_located_in_its_own_file() {
         assert!(!out.contains("data/privacy.toml:1:1"), "{command}:\n{out}");
     }
 }
+
+/// With raw HTML allowed, a script URL is found however it is spelled: character
+/// references, tabs inside the scheme, other attributes that hold URLs, `vbscript:` and
+/// `data:` pages. `data:` images stay allowed.
+#[test]
+fn script_urls_are_found_however_they_are_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    common::copy_fixture("small", site);
+    let config = site.join("data/site.toml");
+    let mut text = fs::read_to_string(&config).unwrap();
+    text.push_str("\n[build]\nraw_html = \"allow\"\n");
+    fs::write(&config, text).unwrap();
+    let hostile = [
+        ("a", "href", "&#106;avascript:alert(1)"),
+        ("a", "href", "&#x6A;avascript&colon;alert(1)"),
+        ("a", "href", "java&#x09;script:alert(1)"),
+        ("a", "href", " JaVaScRiPt:alert(1)"),
+        ("button", "formaction", "javascript:alert(1)"),
+        ("form", "action", "javascript:alert(1)"),
+        ("a", "xlink:href", "javascript:alert(1)"),
+        ("a", "href", "vbscript:msgbox(1)"),
+        ("a", "href", "data:text/html;base64,PHNjcmlwdD4="),
+        ("iframe", "src", "data:text/html,<script>alert(1)</script>"),
+    ];
+    // One page each, so every spelling must be caught on its own.
+    for (n, (tag, attribute, value)) in hostile.iter().enumerate() {
+        let body =
+            format!("+++\ntitle = \"Raw\"\n+++\n\n<{tag} {attribute}=\"{value}\">x</{tag}>\n");
+        fs::write(site.join(format!("content/raw{n}.md")), body).unwrap();
+    }
+    fs::write(
+        site.join("content/image.md"),
+        "+++\ntitle = \"Image\"\n+++\n\n<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"dot\">\n",
+    )
+    .unwrap();
+    let (code, out) = run("check", site);
+    assert_eq!(code, 1, "{out}");
+    for (n, (tag, _, value)) in hostile.iter().enumerate() {
+        let scheme = if value.contains("vbscript") {
+            "`vbscript:` URL"
+        } else if value.starts_with("data:") {
+            "`data:` URL"
+        } else {
+            "`javascript:` link"
+        };
+        // A spelling with character references is found, but the decoded URL is not in the
+        // source text, so it is reported among the theme's links (with the page named).
+        let expected = format!("{scheme} in <{tag}> on raw{n}/index.html");
+        let page = format!("raw{n}/index.html");
+        let reported = out.contains(&expected)
+            || out.lines().any(|l| {
+                l.contains(&format!("{scheme} in <{tag}> (from the theme, on")) && l.contains(&page)
+            });
+        assert!(reported, "{expected}\nnot in:\n{out}");
+    }
+    assert!(
+        !out.contains("image/index.html"),
+        "a data: image is fine:\n{out}"
+    );
+}

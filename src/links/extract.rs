@@ -65,18 +65,38 @@ pub fn extract_generated(html: &[u8]) -> PageLinks {
     found
 }
 
-/// Extracts links and ids from an HTML page with a real parser (lol_html).
+/// The attributes whose value a browser follows or loads as a URL.
+const URL_ATTRIBUTES: [&str; 7] = [
+    "href",
+    "src",
+    "data-src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "poster",
+];
+
+/// Extracts links and ids from an HTML page with a real parser (lol_html), from every
+/// attribute that holds a URL.
 pub fn extract(html: &[u8]) -> PageLinks {
     let found = RefCell::new(PageLinks::default());
     let settings = Settings::new()
-        .append_element_content_handler(element!("[href], [src], [data-src]", |el| {
+        .append_element_content_handler(element!("*", |el| {
             let tag = el.tag_name();
-            for attr in ["href", "src", "data-src"] {
-                if let Some(value) = el.get_attribute(attr) {
+            let mut found = found.borrow_mut();
+            for attribute in el.attributes() {
+                let name = attribute.name();
+                if name == "srcset" {
+                    // `a.png 1x, b.png 2x`: each candidate's URL is a link.
+                    for candidate in decode_entities(&attribute.value()).split(',') {
+                        if let Some(url) = candidate.split_whitespace().next() {
+                            found.links.push((url.to_string(), tag.clone()));
+                        }
+                    }
+                } else if URL_ATTRIBUTES.contains(&name.as_str()) {
                     found
-                        .borrow_mut()
                         .links
-                        .push((decode_entities(&value), tag.clone()));
+                        .push((decode_entities(&attribute.value()), tag.clone()));
                 }
             }
             Ok(())
@@ -100,16 +120,7 @@ pub fn extract(html: &[u8]) -> PageLinks {
 }
 
 pub(super) fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&#x2F;", "/")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    super::entities::decode(s)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! pipeline): pages are inspected while they render (only their links and ids are kept),
 //! verified once every page exists, and findings become diagnostics in [`diagnose`].
 
+mod entities;
 mod extract;
 pub mod percent;
 mod problem;

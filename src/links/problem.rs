@@ -13,6 +13,12 @@ pub enum LinkProblem {
     Placeholder { href: String, tag: String },
     /// A `javascript:` URL.
     Javascript { href: String, tag: String },
+    /// A `vbscript:` URL, or a `data:` URL anywhere but an image or media source.
+    ScriptScheme {
+        href: String,
+        tag: String,
+        scheme: String,
+    },
     /// A `mailto:` link with an address that is not one.
     BadMailto { href: String, address: String },
     /// An internal link outside the base URL's path.
@@ -33,6 +39,7 @@ impl LinkProblem {
         match self {
             LinkProblem::Placeholder { href, .. }
             | LinkProblem::Javascript { href, .. }
+            | LinkProblem::ScriptScheme { href, .. }
             | LinkProblem::BadMailto { href, .. }
             | LinkProblem::LeavesBasePath { href, .. }
             | LinkProblem::Broken { href, .. }
@@ -48,6 +55,9 @@ impl LinkProblem {
             }
             LinkProblem::Javascript { tag, .. } => {
                 format!("`javascript:` link in <{tag}> on {output}")
+            }
+            LinkProblem::ScriptScheme { tag, scheme, .. } => {
+                format!("`{scheme}:` URL in <{tag}> on {output}")
             }
             LinkProblem::BadMailto { address, .. } => {
                 format!("malformed e-mail address `{address}` in a mailto link on {output}")
@@ -71,6 +81,9 @@ impl LinkProblem {
             }
             LinkProblem::Javascript { .. } => {
                 "links must lead to a page; scripts belong in script files".to_string()
+            }
+            LinkProblem::ScriptScheme { .. } => {
+                "such a URL runs code or carries a page of its own; link to a page or a file of the site".to_string()
             }
             LinkProblem::BadMailto { .. } => "write it as name@example.org".to_string(),
             LinkProblem::LeavesBasePath { .. } => {

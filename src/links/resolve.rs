@@ -25,34 +25,10 @@ pub(super) fn check_one(
     );
     let trimmed = href.trim();
     let lower = trimmed.to_ascii_lowercase();
-    if trimmed.is_empty() || trimmed == "#" {
-        return Some(LinkProblem::Placeholder {
-            href: href.to_string(),
-            tag: tag.to_string(),
-        });
-    }
-    if lower.starts_with("javascript:") {
-        return Some(LinkProblem::Javascript {
-            href: href.to_string(),
-            tag: tag.to_string(),
-        });
-    }
-    if let Some(address) = lower.strip_prefix("mailto:") {
-        let address = &trimmed[7..7 + address.len()];
-        let addresses = address.split('?').next().unwrap_or("");
-        for one in addresses.split(',') {
-            let one = decode_lossy(one.trim());
-            if !is_email(&one) {
-                return Some(LinkProblem::BadMailto {
-                    href: href.to_string(),
-                    address: one,
-                });
-            }
-        }
-        return None;
-    }
-    if lower.starts_with("tel:") || lower.starts_with("data:") {
-        return None;
+    match judge_scheme(href, tag) {
+        Scheme::Problem(problem) => return Some(problem),
+        Scheme::NotOurs => return None,
+        Scheme::Web => {}
     }
     let internal = if let Some(rest) = trimmed.strip_prefix(root_url) {
         format!("{root_path}{rest}")
@@ -111,6 +87,69 @@ pub(super) fn check_one(
             .push((href.to_string(), target, fragment.to_string()));
     }
     None
+}
+
+/// What a link's scheme makes of it.
+enum Scheme {
+    /// Wrong whatever it points at.
+    Problem(LinkProblem),
+    /// Another scheme (`tel:`, an image's `data:`, a well-formed `mailto:`): not checked.
+    NotOurs,
+    /// A web address: internal or external, to resolve.
+    Web,
+}
+
+/// Tags whose `src` may be a `data:` URL (an inline image or media file).
+const DATA_TAGS: [&str; 6] = ["img", "source", "video", "audio", "track", "picture"];
+
+/// Judges a link by its scheme as a browser reads it: references decoded (done by the
+/// extractor), tabs and newlines inside removed, case ignored, so `java&#x09;script:` is
+/// `javascript:`.
+fn judge_scheme(href: &str, tag: &str) -> Scheme {
+    let trimmed = href.trim();
+    let scheme_text = super::entities::normalised_url(trimmed);
+    let problem = |problem| Scheme::Problem(problem);
+    if trimmed.is_empty() || trimmed == "#" {
+        return problem(LinkProblem::Placeholder {
+            href: href.to_string(),
+            tag: tag.to_string(),
+        });
+    }
+    if scheme_text.starts_with("javascript:") {
+        return problem(LinkProblem::Javascript {
+            href: href.to_string(),
+            tag: tag.to_string(),
+        });
+    }
+    for scheme in ["vbscript:", "data:"] {
+        let inline_media = scheme == "data:" && DATA_TAGS.contains(&tag);
+        if scheme_text.starts_with(scheme) && !inline_media {
+            return problem(LinkProblem::ScriptScheme {
+                href: href.to_string(),
+                tag: tag.to_string(),
+                scheme: scheme.trim_end_matches(':').to_string(),
+            });
+        }
+    }
+    if scheme_text.starts_with("mailto:") {
+        // The address as written (its case kept), after the scheme's colon.
+        let address = trimmed.split_once(':').map_or("", |(_, rest)| rest);
+        let addresses = address.split('?').next().unwrap_or("");
+        for one in addresses.split(',') {
+            let one = decode_lossy(one.trim());
+            if !is_email(&one) {
+                return problem(LinkProblem::BadMailto {
+                    href: href.to_string(),
+                    address: one,
+                });
+            }
+        }
+        return Scheme::NotOurs;
+    }
+    if scheme_text.starts_with("tel:") || scheme_text.starts_with("data:") {
+        return Scheme::NotOurs;
+    }
+    Scheme::Web
 }
 
 /// A link to `#fragment` of a page with the given ids.
