@@ -36,13 +36,7 @@ pub(super) fn check_one(
         || lower.starts_with("https://")
         || trimmed.starts_with("//")
     {
-        if RESOURCE_TAGS.contains(&tag) {
-            page.third_party
-                .push((tag.to_string(), trimmed.to_string()));
-        }
-        if !page.external.iter().any(|e| e == trimmed) {
-            page.external.push(trimmed.to_string());
-        }
+        note_external(page, tag, trimmed);
         return None;
     } else if lower.contains(':')
         && !lower.starts_with('/')
@@ -87,6 +81,17 @@ pub(super) fn check_one(
             .push((href.to_string(), target, fragment.to_string()));
     }
     None
+}
+
+/// An external link is listed, and a resource loaded from another origin is kept for the
+/// third-party check.
+fn note_external(page: &mut CheckedPage, tag: &str, url: &str) {
+    if RESOURCE_TAGS.contains(&tag) {
+        page.third_party.push((tag.to_string(), url.to_string()));
+    }
+    if !page.external.iter().any(|e| e == url) {
+        page.external.push(url.to_string());
+    }
 }
 
 /// What a link's scheme makes of it.

@@ -154,8 +154,36 @@ fn privacy(
 ) -> Result<(), Vec<Diagnostic>> {
     let p = &site.legal.privacy;
     let default = p.retention.default.as_str();
-    let purposes: Vec<PurposeView<'_>> = p
-        .purposes
+    let chapter = plan.layout.standalone_chapter(site);
+    if let Some(chapter) = chapter {
+        context.insert("local_contact", &chapter.data.contact);
+        context.insert("local_name", &chapter.data.name);
+    }
+    let intro = markdown(
+        &p.introduction,
+        &toml_locator(crate::legal::privacy::PRIVACY_PATH, ""),
+    )?;
+    let sections = privacy_sections(site, markdown)?;
+    context.insert("controller", &site.config.controller);
+    context.insert("dpo", &site.config.dpo);
+    context.insert("last_updated", &format_date(p.last_updated(), t));
+    context.insert("last_updated_iso", &p.last_updated().to_string());
+    context.insert("introduction", &intro);
+    context.insert("purposes", &purpose_views(p, t));
+    context.insert("default_retention", default);
+    context.insert("recipients", &recipient_views(p, chapter, t));
+    context.insert("transfers", &transfer_views(p, t));
+    context.insert("rights", &right_views(p, t));
+    context.insert("authority", &p.supervisory_authority);
+    context.insert("automated_decision_making", &p.automated_decision_making);
+    context.insert("changes", &change_views(p, t));
+    context.insert("sections", &sections);
+    Ok(())
+}
+
+fn purpose_views<'p>(p: &'p crate::legal::Privacy, t: &Strings) -> Vec<PurposeView<'p>> {
+    let default = p.retention.default.as_str();
+    p.purposes
         .iter()
         .map(|purpose| PurposeView {
             name: &purpose.name,
@@ -174,88 +202,114 @@ fn privacy(
             retention: purpose.retention.as_deref().unwrap_or(default),
             retention_is_default: purpose.retention.is_none(),
         })
-        .collect();
-    let rights: Vec<SectionView> = p
-        .rights
+        .collect()
+}
+
+fn right_views(p: &crate::legal::Privacy, t: &Strings) -> Vec<SectionView> {
+    p.rights
         .iter()
         .map(|r| SectionView {
             title: label(t, &format!("right_{}_title", r.key())),
             html: label(t, &format!("right_{}_text", r.key())),
         })
-        .collect();
-    let chapter = plan.layout.standalone_chapter(site);
-    let local: Vec<crate::legal::privacy::Recipient> = chapter
-        .map(|c| {
-            c.data
-                .legal
-                .processors
-                .iter()
-                .map(|p| crate::legal::privacy::Recipient {
-                    name: p.name.clone(),
-                    role: crate::legal::privacy::RecipientRole::Processor,
-                    purpose: p.purpose.clone(),
-                    location: p.location.clone(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some(chapter) = chapter {
-        context.insert("local_contact", &chapter.data.contact);
-        context.insert("local_name", &chapter.data.name);
-    }
-    let recipients: Vec<BTreeMap<&str, String>> = p
-        .recipients
+        .collect()
+}
+
+/// One recipient of personal data as the privacy page lists it.
+#[derive(Serialize)]
+struct RecipientView {
+    name: String,
+    role: String,
+    purpose: String,
+    location: String,
+}
+
+/// The policy's recipients, then a standalone chapter's own processors.
+fn recipient_views(
+    p: &crate::legal::Privacy,
+    chapter: Option<&crate::model::Chapter>,
+    t: &Strings,
+) -> Vec<RecipientView> {
+    use crate::legal::privacy::RecipientRole;
+    let listed = p.recipients.iter().map(|r| {
+        let role = match r.role {
+            RecipientRole::Processor => "recipient_processor",
+            RecipientRole::Controller => "recipient_controller",
+            RecipientRole::PublicAuthority => "recipient_public_authority",
+        };
+        RecipientView {
+            name: r.name.clone(),
+            role: label(t, role),
+            purpose: r.purpose.clone(),
+            location: r.location.clone(),
+        }
+    });
+    let local = chapter
+        .into_iter()
+        .flat_map(|c| c.data.legal.processors.iter())
+        .map(|processor| RecipientView {
+            name: processor.name.clone(),
+            role: label(t, "recipient_processor"),
+            purpose: processor.purpose.clone(),
+            location: processor.location.clone(),
+        });
+    listed.chain(local).collect()
+}
+
+/// One transfer outside the UK and the EEA.
+#[derive(Serialize)]
+struct TransferView {
+    recipient: String,
+    destination: String,
+    safeguard: String,
+    details: String,
+}
+
+fn transfer_views(p: &crate::legal::Privacy, t: &Strings) -> Vec<TransferView> {
+    p.transfers
         .iter()
-        .chain(local.iter())
-        .map(|r| {
-            let role = match r.role {
-                crate::legal::privacy::RecipientRole::Processor => "recipient_processor",
-                crate::legal::privacy::RecipientRole::Controller => "recipient_controller",
-                crate::legal::privacy::RecipientRole::PublicAuthority => {
-                    "recipient_public_authority"
-                }
-            };
-            BTreeMap::from([
-                ("name", r.name.clone()),
-                ("role", label(t, role)),
-                ("purpose", r.purpose.clone()),
-                ("location", r.location.clone()),
-            ])
+        .map(|tr| TransferView {
+            recipient: tr.recipient.clone(),
+            destination: tr.destination.clone(),
+            safeguard: label(t, tr.safeguard.key()),
+            details: tr.details.clone().unwrap_or_default(),
         })
-        .collect();
-    let transfers: Vec<BTreeMap<&str, String>> = p
-        .transfers
-        .iter()
-        .map(|tr| {
-            BTreeMap::from([
-                ("recipient", tr.recipient.clone()),
-                ("destination", tr.destination.clone()),
-                ("safeguard", label(t, tr.safeguard.key())),
-                ("details", tr.details.clone().unwrap_or_default()),
-            ])
-        })
-        .collect();
-    let mut changes: Vec<BTreeMap<&str, String>> = p
+        .collect()
+}
+
+/// One entry of the policy's history, newest first.
+#[derive(Serialize)]
+struct ChangeView {
+    date: String,
+    date_iso: String,
+    summary: String,
+    /// `"true"` or `"false"`, as themes compare it.
+    material: String,
+}
+
+fn change_views(p: &crate::legal::Privacy, t: &Strings) -> Vec<ChangeView> {
+    let mut changes: Vec<ChangeView> = p
         .changes
         .iter()
-        .map(|c| {
-            BTreeMap::from([
-                ("date", format_date(c.date.0, t)),
-                ("date_iso", c.date.0.to_string()),
-                ("summary", c.summary.clone()),
-                ("material", c.material.to_string()),
-            ])
+        .map(|c| ChangeView {
+            date: format_date(c.date.0, t),
+            date_iso: c.date.0.to_string(),
+            summary: c.summary.clone(),
+            material: c.material.to_string(),
         })
         .collect();
-    changes.sort_by(|a, b| b["date_iso"].cmp(&a["date_iso"]));
-    let privacy_text = "";
-    let intro = markdown(
-        &p.introduction,
-        &toml_locator(crate::legal::privacy::PRIVACY_PATH, privacy_text),
-    )?;
+    changes.sort_by(|a, b| b.date_iso.cmp(&a.date_iso));
+    changes
+}
+
+/// The markdown files merged into the policy, by the section they follow.
+fn privacy_sections(
+    site: &Site,
+    markdown: MarkdownFn<'_>,
+) -> Result<BTreeMap<&'static str, Vec<SectionView>>, Vec<Diagnostic>> {
     let mut sections: BTreeMap<&'static str, Vec<SectionView>> = BTreeMap::new();
     let mut problems = Vec::new();
-    for extra in &p.sections {
+    for extra in &site.legal.privacy.sections {
         let Some(fragment) = site.fragments.get(extra.file.get_ref()) else {
             continue;
         };
@@ -272,24 +326,11 @@ fn privacy(
             Err(p) => problems.extend(p),
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
+    if problems.is_empty() {
+        Ok(sections)
+    } else {
+        Err(problems)
     }
-    context.insert("controller", &site.config.controller);
-    context.insert("dpo", &site.config.dpo);
-    context.insert("last_updated", &format_date(p.last_updated(), t));
-    context.insert("last_updated_iso", &p.last_updated().to_string());
-    context.insert("introduction", &intro);
-    context.insert("purposes", &purposes);
-    context.insert("default_retention", default);
-    context.insert("recipients", &recipients);
-    context.insert("transfers", &transfers);
-    context.insert("rights", &rights);
-    context.insert("authority", &p.supervisory_authority);
-    context.insert("automated_decision_making", &p.automated_decision_making);
-    context.insert("changes", &changes);
-    context.insert("sections", &sections);
-    Ok(())
 }
 
 fn anchor_key(anchor: Anchor) -> &'static str {
