@@ -278,6 +278,18 @@ pub fn parse(text: &str) -> Result<Cookies, Vec<Diagnostic>> {
         return Err(hosts);
     }
     let cookies: Cookies = toml_data::parse(text, at).map_err(|d| vec![d])?;
+    let mut problems = duplicate_services(&cookies, at);
+    problems.extend(script_problems(&cookies, at));
+    problems.extend(cookie_service_problems(&cookies, at));
+    if problems.is_empty() {
+        Ok(cookies)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Each service has its own id.
+fn duplicate_services(cookies: &Cookies, at: Embedding<'_>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let ids: Vec<&str> = cookies
         .services
@@ -295,6 +307,12 @@ pub fn parse(text: &str) -> Result<Cookies, Vec<Diagnostic>> {
             );
         }
     }
+    problems
+}
+
+/// A service's scripts are site paths, or URLs on one of its declared hosts.
+fn script_problems(cookies: &Cookies, at: Embedding<'_>) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
     for service in &cookies.services {
         let s = service.get_ref();
         for script in &s.scripts {
@@ -327,6 +345,17 @@ pub fn parse(text: &str) -> Result<Cookies, Vec<Diagnostic>> {
             }
         }
     }
+    problems
+}
+
+/// A cookie's service exists and has the cookie's category.
+fn cookie_service_problems(cookies: &Cookies, at: Embedding<'_>) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let ids: Vec<&str> = cookies
+        .services
+        .iter()
+        .map(|s| s.get_ref().id.as_str())
+        .collect();
     for cookie in &cookies.cookies {
         let c = cookie.get_ref();
         if let Some(service) = &c.service {
@@ -360,11 +389,7 @@ pub fn parse(text: &str) -> Result<Cookies, Vec<Diagnostic>> {
             }
         }
     }
-    if problems.is_empty() {
-        Ok(cookies)
-    } else {
-        Err(problems)
-    }
+    problems
 }
 
 #[cfg(test)]
