@@ -373,29 +373,23 @@ fn cookies(
                     .any(|s| s.get_ref().category.key() == v.key)
         })
         .collect();
-    let services: Vec<BTreeMap<&str, String>> = c
+    let services: Vec<ServiceView> = c
         .services
         .iter()
         .map(|s| {
             let s = s.get_ref();
-            BTreeMap::from([
-                ("name", s.name.clone()),
-                ("provider", s.provider.clone()),
-                (
-                    "category",
-                    label(t, &format!("category_{}", s.category.key())),
-                ),
-                ("purpose", s.purpose.clone()),
-                (
-                    "hosts",
-                    if s.hosts.is_empty() {
-                        label(t, "first_party_only")
-                    } else {
-                        s.hosts.join(", ")
-                    },
-                ),
-                ("privacy_url", s.privacy_url.clone().unwrap_or_default()),
-            ])
+            ServiceView {
+                name: s.name.clone(),
+                provider: s.provider.clone(),
+                category: label(t, &format!("category_{}", s.category.key())),
+                purpose: s.purpose.clone(),
+                hosts: if s.hosts.is_empty() {
+                    label(t, "first_party_only")
+                } else {
+                    s.hosts.join(", ")
+                },
+                privacy_url: s.privacy_url.clone().unwrap_or_default(),
+            }
         })
         .collect();
     let intro = markdown(
@@ -409,36 +403,48 @@ fn cookies(
     Ok(())
 }
 
+/// A service that sets cookies or loads scripts, as the cookie page lists it.
+#[derive(Serialize)]
+struct ServiceView {
+    name: String,
+    provider: String,
+    category: String,
+    purpose: String,
+    hosts: String,
+    privacy_url: String,
+}
+
 #[derive(Serialize)]
 struct GroupView<'a> {
     function: &'a str,
     rows: Vec<crate::legal::schedules::FlatRow<'a>>,
 }
 
+/// One data-processing schedule: its rows grouped by function.
+#[derive(Serialize)]
+struct ScheduleView<'a> {
+    id: &'a str,
+    title: &'a str,
+    service: &'a str,
+    definition: &'a str,
+    groups: Vec<GroupView<'a>>,
+}
+
 fn data_processing(site: &Site, plan: &Plan, context: &mut Context) {
-    let schedules: Vec<BTreeMap<&str, serde_json::Value>> = site
+    let schedules: Vec<ScheduleView<'_>> = site
         .legal
         .schedules
         .iter()
-        .map(|s| {
-            let rows: Vec<_> = s.flat_rows().collect();
-            let mut groups: Vec<GroupView<'_>> = Vec::new();
-            for row in rows {
-                match groups.last_mut() {
-                    Some(g) if g.function == row.function => g.rows.push(row),
-                    _ => groups.push(GroupView {
-                        function: row.function,
-                        rows: vec![row],
-                    }),
-                }
-            }
-            BTreeMap::from([
-                ("id", serde_json::json!(s.id)),
-                ("title", serde_json::json!(s.data.title)),
-                ("service", serde_json::json!(s.data.service)),
-                ("definition", serde_json::json!(s.data.definition)),
-                ("groups", serde_json::to_value(&groups).unwrap_or_default()),
-            ])
+        .map(|s| ScheduleView {
+            id: &s.id,
+            title: &s.data.title,
+            service: &s.data.service,
+            definition: &s.data.definition,
+            groups: s
+                .groups()
+                .into_iter()
+                .map(|(function, rows)| GroupView { function, rows })
+                .collect(),
         })
         .collect();
     context.insert("schedules", &schedules);

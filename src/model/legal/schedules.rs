@@ -64,7 +64,11 @@ pub struct FlatRow<'a> {
 
 impl Schedule {
     pub fn flat_rows(&self) -> impl Iterator<Item = FlatRow<'_>> {
-        self.data.rows.iter().map(|r| FlatRow {
+        self.data.rows.iter().map(|r| self.flat_row(r))
+    }
+
+    fn flat_row<'s>(&'s self, r: &'s Row) -> FlatRow<'s> {
+        FlatRow {
             schedule: &self.id,
             function: &r.function,
             purpose: r.purpose.get_ref(),
@@ -74,16 +78,18 @@ impl Schedule {
             data_subjects: r.data_subjects.get_ref(),
             measures: &r.measures,
             retention: r.retention.get_ref(),
-        })
+        }
     }
 
     /// Consecutive rows of one function, as the reference document groups them.
-    pub fn groups(&self) -> Vec<(&str, Vec<&Row>)> {
-        let mut groups: Vec<(&str, Vec<&Row>)> = Vec::new();
+    pub fn groups(&self) -> Vec<(&str, Vec<FlatRow<'_>>)> {
+        let mut groups: Vec<(&str, Vec<FlatRow<'_>>)> = Vec::new();
         for row in &self.data.rows {
             match groups.last_mut() {
-                Some((function, rows)) if *function == row.function => rows.push(row),
-                _ => groups.push((&row.function, vec![row])),
+                Some((function, rows)) if *function == row.function => {
+                    rows.push(self.flat_row(row))
+                }
+                _ => groups.push((&row.function, vec![self.flat_row(row)])),
             }
         }
         groups
