@@ -416,8 +416,9 @@ fn weekly_meeting_with_a_week_and_event_ending_early_are_errors() {
         errors.contains("weekly meeting `M` has a `week`"),
         "{errors}"
     );
+    // At the event's `end`, not at the top of the file.
     assert!(
-        errors.contains("event `E` ends before it starts"),
+        errors.contains("data/chapters/london.toml:18:1: error: event `E` ends before it starts"),
         "{errors}"
     );
 }

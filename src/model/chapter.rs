@@ -181,6 +181,28 @@ impl Chapter {
 }
 
 /// Parses and checks one chapter file; `site_language` is the default language.
+/// Where an event's `end` is written: the first `end =` line of the title's table, else
+/// the title.
+fn event_end_offset(text: &str, title: &str) -> usize {
+    let Some(title_at) = text.find(&format!("\"{title}\"")) else {
+        return 0;
+    };
+    let mut line_start = text[..title_at].rfind('\n').map_or(0, |i| i + 1);
+    for line in text[line_start..].split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if line_start > title_at && trimmed.starts_with('[') {
+            break;
+        }
+        if let Some(rest) = trimmed.strip_prefix("end")
+            && rest.trim_start().starts_with('=')
+        {
+            return line_start + (line.len() - trimmed.len());
+        }
+        line_start += line.len();
+    }
+    title_at
+}
+
 pub fn parse(
     slug: ChapterSlug,
     path: &str,
@@ -220,7 +242,7 @@ pub fn parse(
         {
             problems.push(
                 Diagnostic::error(format!("event `{}` ends before it starts", event.title))
-                    .in_file(path)
+                    .at(path, text, event_end_offset(text, &event.title))
                     .hint("check the `start` and `end` date-times"),
             );
         }
