@@ -33,6 +33,9 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
     let theme_name = config.as_ref().map_or("default", |c| c.theme.as_str());
     let theme = load_theme(theme_name, sources, &chapters, &language, &mut diagnostics);
     let static_files = static_files(sources);
+    if let (Some(legal), Some(theme)) = (&legal, &theme) {
+        diagnostics.extend(missing_scripts(legal, theme, &static_files, sources));
+    }
     let site = match (config, theme, legal) {
         (Some(config), Some(theme), Some(legal)) if !diagnostics.has_errors() => Some(Site {
             config,
@@ -248,6 +251,43 @@ fn static_files(sources: &SourceTree) -> Vec<(String, Vec<u8>)> {
             )
         }))
         .collect()
+}
+
+/// A first-party script that cookies.toml declares must be a file of the site (below
+/// static/ or the theme): reported once, at its line, not as a broken link on every page.
+fn missing_scripts(
+    legal: &crate::legal::Legal,
+    theme: &crate::model::Theme,
+    static_files: &[(String, Vec<u8>)],
+    sources: &SourceTree,
+) -> Vec<Diagnostic> {
+    let path = crate::legal::cookies::COOKIES_PATH;
+    let text = sources.get(path).map_or("", |f| f.text.as_str());
+    let exists = |site_path: &str| {
+        theme.assets.contains_key(site_path) || static_files.iter().any(|(p, _)| p == site_path)
+    };
+    let mut problems = Vec::new();
+    for service in &legal.cookies.services {
+        let service = service.get_ref();
+        for script in &service.scripts {
+            let Some(site_path) = script.strip_prefix('/').filter(|p| !p.starts_with('/')) else {
+                continue;
+            };
+            if exists(site_path) {
+                continue;
+            }
+            let offset = text.find(&format!("\"{script}\"")).map_or(0, |o| o + 1);
+            problems.push(
+                Diagnostic::error(format!(
+                    "service `{}` loads `{script}`, which is not a file of the site",
+                    service.id
+                ))
+                .at(path, text, offset)
+                .hint(format!("add static/{site_path}, or correct the path")),
+            );
+        }
+    }
+    problems
 }
 
 /// A "Privacy policy updated" notice for each material change of the privacy policy.

@@ -100,3 +100,34 @@ fn two_index_pages_of_one_folder_and_overlong_names_are_errors() {
     );
     assert!(!errors.contains("os error"), "{errors}");
 }
+
+#[test]
+fn a_declared_script_that_is_not_a_file_is_one_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_fixture("small", dir.path());
+    let cookies = dir.path().join("data/cookies.toml");
+    let mut text = fs::read_to_string(&cookies).unwrap();
+    text.push_str(
+        "\n[[services]]\nid = \"stats\"\nname = \"Stats\"\nprovider = \"Us\"\ncategory = \"analytics\"\npurpose = \"Counting visits\"\nscripts = [\"/js/missing.js\"]\n",
+    );
+    fs::write(&cookies, text).unwrap();
+    let (code, errors) = build(dir.path());
+    assert_eq!(code, 1, "{errors}");
+    assert!(
+        errors.contains("data/cookies.toml:17:13: error: service `stats` loads `/js/missing.js`, which is not a file of the site"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("Build failed: 1 error;"),
+        "one error, not one per page:\n{errors}"
+    );
+    // Once the file exists the site builds.
+    fs::create_dir_all(dir.path().join("static/js")).unwrap();
+    fs::write(
+        dir.path().join("static/js/missing.js"),
+        "// counts visits\n",
+    )
+    .unwrap();
+    let (code, errors) = build(dir.path());
+    assert_eq!(code, 0, "{errors}");
+}
