@@ -152,18 +152,19 @@ fn script_urls_are_found_however_they_are_spelled() {
         } else {
             "`javascript:` link"
         };
-        // A spelling with character references is found, but the decoded URL is not in the
-        // source text, so it is reported among the theme's links (with the page named).
-        let expected = format!("{scheme} in <{tag}> on raw{n}/index.html");
-        let page = format!("raw{n}/index.html");
-        let reported = out.contains(&expected)
-            || out.lines().any(|l| {
-                l.contains(&format!("{scheme} in <{tag}> (from the theme, on")) && l.contains(&page)
-            });
-        assert!(reported, "{expected}\nnot in:\n{out}");
+        // Located at the value as written, character references and all.
+        let expected = format!("content/raw{n}.md:5:");
+        let line = out
+            .lines()
+            .find(|l| l.contains(&format!("{scheme} in <{tag}> on raw{n}/index.html")));
+        assert!(
+            line.is_some_and(|l| l.trim_start().starts_with(&expected)),
+            "{expected}… {scheme} on raw{n} not in:\n{out}"
+        );
     }
     assert!(
         !out.contains("image/index.html"),
         "a data: image is fine:\n{out}"
     );
+    assert!(!out.contains("from the theme"), "{out}");
 }

@@ -191,8 +191,25 @@ fn locate<'s>(
         let offset = text
             .find(&target)
             .map(|o| o + 1)
-            .or_else(|| any_form.then(|| text.find(href))?)?;
+            .or_else(|| any_form.then(|| text.find(href))?)
+            .or_else(|| any_form.then(|| written_encoded(text, href))?)?;
         Some((path, text, offset))
     };
     in_file(origin, true).or_else(|| also.iter().find_map(|path| in_file(path, false)))
+}
+
+/// Where a raw-HTML attribute value that decodes to `href` is written (`&#106;avascript:` for
+/// `javascript:`): the extractor decoded it, so the text as written differs.
+fn written_encoded(text: &str, href: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("=\"") {
+        let start = from + found + 2;
+        let end = start + text[start..].find('"')?;
+        let value = &text[start..end];
+        if value.contains('&') && super::entities::decode(value).trim() == href.trim() {
+            return Some(start);
+        }
+        from = end;
+    }
+    None
 }
