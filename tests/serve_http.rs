@@ -50,20 +50,7 @@ fn serve() -> Server {
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string();
-    // Keep draining stdout so the server never blocks on a full pipe, and tell when the
-    // first build has written the whole site (pages are written in parallel, so one page
-    // being served does not mean all are).
-    let (built, first_build) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            if line.starts_with("Rebuilt in") {
-                let _ = built.send(());
-            }
-        }
-    });
-    first_build
-        .recv_timeout(Duration::from_secs(15))
-        .expect("the first build");
+    common::drain_until_first_build(lines);
     Server {
         child,
         address,

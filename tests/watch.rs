@@ -39,20 +39,7 @@ fn serve(site: &Path, output: &Path) -> Server {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     let url = first.split_whitespace().nth(1).unwrap().to_string();
-    // Keep draining stdout so the server never blocks on a full pipe, and tell when the
-    // first build has written the whole site (pages are written in parallel, so one page
-    // being served does not mean all are).
-    let (built, first_build) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            if line.starts_with("Rebuilt in") {
-                let _ = built.send(());
-            }
-        }
-    });
-    first_build
-        .recv_timeout(std::time::Duration::from_secs(15))
-        .expect("the first build");
+    common::drain_until_first_build(lines);
     Server { child, url }
 }
 

@@ -112,8 +112,7 @@ fn parse_edits(
 
 /// Whether planning the edited site gives the same routes and hrefs as before.
 fn routes_unchanged(pipeline: &Pipeline) -> bool {
-    let options = pipeline.plan_options();
-    crate::plan::plan(&pipeline.site, &options).is_ok_and(|plan| {
+    crate::plan::plan(&pipeline.site, &pipeline.options).is_ok_and(|plan| {
         let old = &pipeline.plan;
         plan.routes == old.routes
             && plan.hrefs == old.hrefs

@@ -228,10 +228,6 @@ impl Pipeline {
         self.diagnose(links::verify_changed(&self.pages, changed), sources)
     }
 
-    fn plan_options(&self) -> PlanOptions {
-        self.options.clone()
-    }
-
     /// Makes the shared render context anew (pages' titles or order changed).
     fn refresh_shared(&mut self) {
         self.state.refresh_shared(&self.site, &self.plan);

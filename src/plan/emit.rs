@@ -114,6 +114,18 @@ impl<'s> Planner<'s> {
         }
     }
 
+    /// A page of the whole output (a list, a legal page), in the output's language.
+    fn add_output_page(&mut self, url: &str, kind: RouteKind, origin: RouteOrigin) {
+        let language = self.fallback_language();
+        self.add(page_route(
+            url,
+            kind,
+            Scope::Organisation,
+            &language,
+            origin,
+        ));
+    }
+
     /// The language of a scope's pages in this output.
     fn language_of(&self, scope: &Scope) -> LanguageTag {
         let site = self.site;
@@ -326,18 +338,10 @@ impl<'s> Planner<'s> {
             .count();
         let page_size = site.config.notices.page_size.max(1);
         let pages = archived.div_ceil(page_size).max(1);
-        let language = self.fallback_language();
         for page in 1..=pages {
             let kind = RouteKind::NoticeIndex { page, pages };
             let origin = RouteOrigin::Generated("the notices list");
-            let url = Layout::notices_list(page);
-            self.add(page_route(
-                &url,
-                kind,
-                Scope::Organisation,
-                &language,
-                origin,
-            ));
+            self.add_output_page(&Layout::notices_list(page), kind, origin);
         }
         for &i in &notices {
             let notice = &site.notices[i];
@@ -393,18 +397,9 @@ impl<'s> Planner<'s> {
 
     /// Every site, and every standalone chapter site, carries the legal pages.
     pub fn legal_pages(&mut self) {
-        let language = self.fallback_language();
         for page in LegalPage::ALL {
             let origin = RouteOrigin::File(page.source_path().to_string());
-            let url = Layout::legal(page);
-            let kind = RouteKind::Legal(page);
-            self.add(page_route(
-                &url,
-                kind,
-                Scope::Organisation,
-                &language,
-                origin,
-            ));
+            self.add_output_page(&Layout::legal(page), RouteKind::Legal(page), origin);
         }
     }
 

@@ -135,3 +135,22 @@ pub fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     }
     panic!("timed out waiting for: {what}");
 }
+
+/// Keeps draining a server's stdout (so it never blocks on a full pipe) and returns once it
+/// reports its first build: pages are written in parallel, so one page being served does not
+/// mean the whole site is.
+pub fn drain_until_first_build(
+    lines: impl Iterator<Item = std::io::Result<String>> + Send + 'static,
+) {
+    let (built, first_build) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if line.starts_with("Rebuilt in") {
+                let _ = built.send(());
+            }
+        }
+    });
+    first_build
+        .recv_timeout(std::time::Duration::from_secs(15))
+        .expect("the first build");
+}

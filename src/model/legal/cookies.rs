@@ -99,6 +99,14 @@ pub struct Cookies {
 }
 
 impl Cookies {
+    /// The services' ids, in file order.
+    pub fn service_ids(&self) -> Vec<&str> {
+        self.services
+            .iter()
+            .map(|s| s.get_ref().id.as_str())
+            .collect()
+    }
+
     /// Categories that need consent and are used by a cookie or a service.
     pub fn consent_categories(&self) -> Vec<Category> {
         let used: BTreeSet<Category> = self
@@ -291,11 +299,7 @@ pub fn parse(text: &str) -> Result<Cookies, Vec<Diagnostic>> {
 /// Each service has its own id.
 fn duplicate_services(cookies: &Cookies, at: Embedding<'_>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let ids: Vec<&str> = cookies
-        .services
-        .iter()
-        .map(|s| s.get_ref().id.as_str())
-        .collect();
+    let ids = cookies.service_ids();
     for (i, id) in ids.iter().enumerate() {
         if ids[..i].contains(id) {
             problems.push(
@@ -351,11 +355,7 @@ fn script_problems(cookies: &Cookies, at: Embedding<'_>) -> Vec<Diagnostic> {
 /// A cookie's service exists and has the cookie's category.
 fn cookie_service_problems(cookies: &Cookies, at: Embedding<'_>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let ids: Vec<&str> = cookies
-        .services
-        .iter()
-        .map(|s| s.get_ref().id.as_str())
-        .collect();
+    let ids = cookies.service_ids();
     for cookie in &cookies.cookies {
         let c = cookie.get_ref();
         if let Some(service) = &c.service {
