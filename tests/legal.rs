@@ -469,3 +469,42 @@ fn headings_in_legal_texts_fit_the_page_outline() {
         "{html}"
     );
 }
+
+#[test]
+fn a_policy_change_is_announced_on_every_site_with_the_day_it_applies() {
+    let sources = read_tree(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let paris = PlanOptions {
+        chapter: Some(ChapterSlug::parse("paris").unwrap()),
+        ..options()
+    };
+    let site = build_sources(&sources, &paris).unwrap_or_else(|d| panic!("{d}"));
+    let href = "/notices/privacy-policy-updated-2026-10-01/";
+    assert!(site["notices/index.html"].contains(href), "listed");
+    assert!(site["index.html"].contains(href), "on the chapter home");
+    let feed = feed_rs::parser::parse(site["notices/atom.xml"].as_bytes()).unwrap();
+    assert!(
+        feed.entries
+            .iter()
+            .any(|e| e.links.iter().any(|l| l.href.ends_with(href))),
+        "in the feed"
+    );
+    let notice = text_of(&site["notices/privacy-policy-updated-2026-10-01/index.html"]);
+    assert!(
+        notice.contains("Applicable à partir du 1 novembre 2026"),
+        "{notice}"
+    );
+    let org = example();
+    let notice = text_of(&org["notices/privacy-policy-updated-2026-10-01/index.html"]);
+    assert!(
+        notice.contains("This applies from 1 November 2026"),
+        "{notice}"
+    );
+    let policy = text_of(&org["privacy/index.html"]);
+    assert!(
+        policy.contains("The new text applies from 1 November 2026"),
+        "{policy}"
+    );
+    assert!(
+        org["chapters/london/index.html"].contains("/notices/privacy-policy-updated-2026-10-01/")
+    );
+}

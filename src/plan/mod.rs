@@ -181,7 +181,7 @@ impl Plan {
             .map(move |&i| (i, &site.notices[i]))
             .filter(move |(_, n)| match chapter {
                 None => true,
-                Some(slug) => n.scope == Scope::Chapter(slug.clone()),
+                Some(slug) => n.scope == Scope::Chapter(slug.clone()) || n.is_for_every_site(),
             })
     }
 
