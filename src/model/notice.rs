@@ -124,21 +124,9 @@ impl Notice {
     }
 }
 
-/// Parses a notice file.
-pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Notice, Vec<Diagnostic>> {
-    let split = split_front_matter(path, text).map_err(|d| vec![d])?;
-    let at = Embedding {
-        path,
-        file_text: text,
-        offset: split.front_matter_offset,
-    };
-    let front: NoticeFrontMatter = toml_data::parse(split.front_matter, at).map_err(|d| vec![d])?;
-    let mut problems = super::page::control_characters(split.front_matter, at);
-    problems.extend(super::page::control_character_in_body(
-        path,
-        text,
-        split.body_offset,
-    ));
+/// `expires` and `effective` must not come before the notice's date.
+fn date_problems(front: &NoticeFrontMatter, at: Embedding<'_>) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
     if let Some(expires) = front.expires
         && expires < front.date
     {
@@ -167,6 +155,25 @@ pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Notice, Vec<Diagnos
             .hint("`effective` is the day the announced change applies: the `date` or later"),
         );
     }
+    problems
+}
+
+/// Parses a notice file.
+pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Notice, Vec<Diagnostic>> {
+    let split = split_front_matter(path, text).map_err(|d| vec![d])?;
+    let at = Embedding {
+        path,
+        file_text: text,
+        offset: split.front_matter_offset,
+    };
+    let front: NoticeFrontMatter = toml_data::parse(split.front_matter, at).map_err(|d| vec![d])?;
+    let mut problems = super::page::control_characters(split.front_matter, at);
+    problems.extend(super::page::control_character_in_body(
+        path,
+        text,
+        split.body_offset,
+    ));
+    problems.extend(date_problems(&front, at));
     if front.kind == NoticeKind::Agm {
         let missing: Vec<&str> = match &front.agm {
             None => vec!["date", "time", "place", "agenda"],
