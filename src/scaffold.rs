@@ -37,6 +37,7 @@ automated_decision_making = "We make no decisions about you by automated means a
 default = "Six years after your membership ends."
 
 [[purposes]]
+id = "membership"
 name = "Administering your membership"
 description = "Keeping the register of members and contacting you about your membership."
 data = ["name", "email address"]

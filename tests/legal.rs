@@ -223,7 +223,7 @@ fn bad_legal_data_is_reported_with_file_line_and_allowed_values() {
         ("data/site.toml", SITE_TOML),
         ("data/privacy.toml", &privacy),
     ]);
-    assert!(errors.contains("data/privacy.toml:12:28: error: unknown variant `legitimate_interest`, expected one of `consent`, `contract`, `legal_obligation`, `vital_interests`, `public_task`, `legitimate_interests`"), "{errors}");
+    assert!(errors.contains("data/privacy.toml:13:28: error: unknown variant `legitimate_interest`, expected one of `consent`, `contract`, `legal_obligation`, `vital_interests`, `public_task`, `legitimate_interests`"), "{errors}");
 
     let privacy = format!(
         "{}\n[[changes]]\ndate = 2026-02-01\nsummary = \"x\"\n",

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::diagnostics::Diagnostic;
+use crate::model::ids::DataId;
 use crate::toml_data::{self, Date, Embedding};
 
 pub const PRIVACY_PATH: &str = crate::source::paths::PRIVACY;
@@ -113,6 +114,8 @@ pub enum RecipientRole {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Purpose {
+    /// How schedule rows and other entries refer to this purpose (`membership`).
+    pub id: Spanned<DataId>,
     pub name: String,
     pub description: String,
     /// Categories of personal data used for this purpose.
@@ -212,6 +215,11 @@ pub struct Privacy {
 }
 
 impl Privacy {
+    /// The purpose with this id.
+    pub fn purpose(&self, id: &DataId) -> Option<&Purpose> {
+        self.purposes.iter().find(|p| p.id.get_ref() == id)
+    }
+
     /// The material changes, newest first: each becomes a "Privacy policy updated" notice.
     pub fn material_changes(&self) -> Vec<&Change> {
         let mut changes: Vec<&Change> = self.changes.iter().filter(|c| c.material).collect();
@@ -280,6 +288,18 @@ pub fn parse(text: &str) -> Result<Privacy, Vec<Diagnostic>> {
             );
         }
     }
+    let mut seen = std::collections::BTreeSet::new();
+    for purpose in &privacy.purposes {
+        if !seen.insert(purpose.id.get_ref()) {
+            problems.push(
+                at.error_span(
+                    &purpose.id.span(),
+                    format!("two purposes have the id `{}`", purpose.id.get_ref()),
+                )
+                .hint("each `[[purposes]]` entry needs its own `id`"),
+            );
+        }
+    }
     if privacy.purposes.is_empty() {
         problems.push(
             at.error_at(0, "the privacy policy lists no purposes")
@@ -309,6 +329,7 @@ name = "Information Commissioner's Office"
 url = "https://ico.org.uk/make-a-complaint/"
 
 [[purposes]]
+id = "membership"
 name = "Membership"
 description = "Running your membership."
 data = ["name", "email address"]
@@ -334,7 +355,7 @@ material = true
         let text = errors[0].to_string();
         assert!(
             text.starts_with(
-                "data/privacy.toml:16:16: error: unknown variant `legitimate_interest`"
+                "data/privacy.toml:17:16: error: unknown variant `legitimate_interest`"
             ),
             "{text}"
         );
