@@ -123,7 +123,7 @@ pub fn context(
         LegalPage::Privacy => privacy(site, plan, t, context, markdown).map(|_| "privacy.html"),
         LegalPage::Cookies => cookies(site, t, context, markdown).map(|_| "cookies.html"),
         LegalPage::DataProcessing => {
-            super::schedules::data_processing(site, plan, context);
+            super::schedules::data_processing(site, plan, t, context);
             Ok("data_processing.html")
         }
         LegalPage::Ethics | LegalPage::Oath => {

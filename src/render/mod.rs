@@ -135,7 +135,7 @@ impl<'a> Renderer<'a> {
             RouteKind::Sitemap => Ok(sitemap::sitemap(site, plan).into_bytes()),
             RouteKind::Robots => Ok(sitemap::robots(plan).into_bytes()),
             RouteKind::Headers => Ok(headers::headers_file(site, plan).into_bytes()),
-            RouteKind::SchedulesCsv => schedules::schedules_csv(site),
+            RouteKind::SchedulesCsv => schedules::schedules_csv(site, self.strings(route)),
             RouteKind::SchedulesJson => schedules::schedules_json(site),
             RouteKind::Feed(chapter) => self.feed(route, chapter.as_ref()).map(String::into_bytes),
             RouteKind::Calendar(chapter) => Ok(self.calendar(chapter.as_ref()).into_bytes()),
