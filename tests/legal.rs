@@ -22,7 +22,7 @@ fn privacy_policy_has_an_accessible_legal_basis_table_with_one_row_per_purpose()
     assert!(html.contains("<th scope=\"col\">Legal basis</th>"));
     let table = &html[html.find("<table").unwrap()..html.find("</table>").unwrap()];
     assert_eq!(
-        table.matches("<th scope=\"row\">").count(),
+        table.matches("<th scope=\"row\" id=\"purpose-").count(),
         5,
         "one row per purpose"
     );
@@ -49,6 +49,65 @@ fn privacy_policy_has_an_accessible_legal_basis_table_with_one_row_per_purpose()
         "a merged section is not a page of its own"
     );
     assert!(!html.contains("href=\"#\""), "no placeholder links");
+    for sentence in [
+        "Whose data",
+        "event delegates, speakers, guests",
+        "Special-category data: health data (Art. 9(2)(a): your explicit consent)",
+        "Do you have to give it? Yes: our contract with you requires it. We cannot admit you as a member",
+        "Do you have to give it? No: it is up to you.",
+        "Our representative (the European Union) Records Stewards Representation SAS",
+        "Ask the data protection officer at dpo@iris.example for a copy of the clauses.",
+        "Transfers outside the UK and the European Economic Area",
+        "We keep data longer than stated only in these cases: an unresolved complaint, dispute or legal claim: We keep the data concerned until it is resolved",
+        "We send your membership record as a CSV file or as JSON",
+        "Where we use your data for direct marketing, you can object at any time and we will stop: this right is absolute.",
+        "we may charge a reasonable fee",
+    ] {
+        assert!(text.contains(sentence), "missing {sentence:?} in {text}");
+    }
+}
+
+#[test]
+fn stated_none_is_printed_and_a_chapter_site_names_its_own_authority_first() {
+    let starter = build_sources(
+        &sources_with_legal([("data/site.toml", SITE_TOML)]),
+        &options(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let text = text_of(&starter["privacy/index.html"]);
+    assert!(
+        text.contains("We do not share your personal data with anyone else."),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "We do not transfer your personal data outside the UK and the European Economic Area."
+        ),
+        "{text}"
+    );
+    let sources = read_tree(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let paris = PlanOptions {
+        chapter: Some(ChapterSlug::parse("paris").unwrap()),
+        ..options()
+    };
+    let site = build_sources(&sources, &paris).unwrap_or_else(|d| panic!("{d}"));
+    let text = text_of(&site["privacy/index.html"]);
+    let cnil = text
+        .find("Commission nationale de l'informatique et des libertés (CNIL)")
+        .expect("CNIL named");
+    let ico = text
+        .find("Information Commissioner's Office")
+        .expect("ICO named");
+    assert!(cnil < ico, "the chapter's authority comes first: {text}");
+    assert!(
+        text.contains("Transferts hors du Royaume-Uni et de l'Espace économique européen"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Données sensibles : données de santé")
+            || text.contains("Données sensibles: données de santé"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -147,7 +206,7 @@ fn bad_legal_data_is_reported_with_file_line_and_allowed_values() {
         ("data/site.toml", SITE_TOML),
         ("data/privacy.toml", &privacy),
     ]);
-    assert!(errors.contains("data/privacy.toml:13:28: error: unknown variant `legitimate_interest`, expected one of `consent`, `contract`, `legal_obligation`, `vital_interests`, `public_task`, `legitimate_interests`"), "{errors}");
+    assert!(errors.contains("data/privacy.toml:19:28: error: unknown variant `legitimate_interest`, expected one of `consent`, `contract`, `legal_obligation`, `vital_interests`, `public_task`, `legitimate_interests`"), "{errors}");
 
     let privacy = format!(
         "{}\n[[changes]]\ndate = 2026-02-01\nsummary = \"x\"\n",
@@ -237,5 +296,34 @@ fn a_missing_translation_key_falls_back_to_english_and_warns() {
     assert!(
         berlin.contains(">Startseite</a>") && berlin.contains(">Chapters</a>"),
         "German where translated, English otherwise"
+    );
+}
+
+#[test]
+fn chapters_and_their_processors_abroad_need_a_transfer_and_transfers_name_someone() {
+    let chapter = "name = \"Toronto\"\ncountry = \"Canada\"\ntimezone = \"America/Toronto\"\n[contact]\nemail = \"t@t.example\"\n[legal]\nprocessors = [{ name = \"Mapleroom\", purpose = \"room booking\", location = [\"Canada\", \"United States\"] }]\n";
+    let privacy = chapterhouse::scaffold::STARTER_LEGAL[0]
+        .1
+        .replace("transfers = \"none\"\n", "")
+        + "\n[[transfers]]\nrecipient = \"Nobody Ltd\"\ndestination = \"Japan\"\nsafeguard = \"adequacy_decision\"\n";
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/chapters/toronto.toml", chapter),
+        ("data/privacy.toml", &privacy),
+    ]);
+    for expected in [
+        "data/chapters/toronto.toml:2:11: error: the Toronto chapter is in Canada, outside the UK and the EEA, but no transfer in data/privacy.toml covers it",
+        "data/chapters/toronto.toml:7:74: error: Mapleroom holds data in Canada, outside the UK and the EEA, but no `[[transfers]]` entry covers it",
+        "data/chapters/toronto.toml:7:74: error: Mapleroom holds data in United States, outside the UK and the EEA, but no `[[transfers]]` entry covers it",
+        "data/privacy.toml:27:13: error: the transfer names `Nobody Ltd`, which is not a recipient",
+    ] {
+        assert!(
+            errors.contains(expected),
+            "missing {expected:?} in:\n{errors}"
+        );
+    }
+    assert!(
+        errors.contains("= hint: add `chapters = [\"toronto\"]`"),
+        "{errors}"
     );
 }

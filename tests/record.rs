@@ -85,7 +85,7 @@ fn each_activity_shows_the_policy_purpose_its_basis_recipients_and_transfers() {
     );
     assert_eq!(
         surveys[7],
-        "Surveyline Ltd (United Kingdom)<br>Amazon Web Services EMEA SARL (United Kingdom and Ireland)"
+        "Surveyline Ltd (United Kingdom)<br>Amazon Web Services EMEA SARL (United Kingdom, Ireland)"
     );
     assert_eq!(surveys[8], "None", "no transfer is stated as none");
     assert!(
@@ -460,7 +460,7 @@ fn the_json_has_a_version_the_controller_the_dpo_and_each_activity() {
         serde_json::json!({
             "name": "Postmark Mail Services",
             "role": "processor",
-            "location": "United States",
+            "location": ["United States"],
             "chapter": null,
         })
     );
@@ -470,4 +470,28 @@ fn the_json_has_a_version_the_controller_the_dpo_and_each_activity() {
         "standard_contractual_clauses"
     );
     assert_eq!(schedules[0]["rows"][0]["transfers"], serde_json::json!([]));
+}
+
+#[test]
+fn placeholder_cells_are_errors_each_at_its_value() {
+    let schedule = chapterhouse::scaffold::STARTER_LEGAL[2]
+        .1
+        .replace("data_subjects = \"Members\"", "data_subjects = \"N/A\"")
+        .replace(
+            "retention = \"Six years after membership ends\"",
+            "retention = \"TBD\"",
+        );
+    let errors = build_errors(&[("data/site.toml", SITE_TOML), (MEMBERSHIP, &schedule)]);
+    assert!(
+        errors.contains("data/schedules/membership.toml:11:17: error: `data_subjects` is a placeholder (\"N/A\") in a `Membership register` row"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("data/schedules/membership.toml:13:13: error: `retention` is a placeholder (\"TBD\") in a `Membership register` row"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("hint: write the data subjects the record should state"),
+        "{errors}"
+    );
 }

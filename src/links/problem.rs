@@ -173,9 +173,11 @@ pub fn diagnose(
     located
 }
 
-/// The file, its text and the offset where `href` is written: in the page's own source as
-/// a markdown link target `(href)` or bare text; in the merged markdown files
-/// only as a link target, so a theme's link is never pinned on a stray match.
+/// The file, its text and the offset where `href` is written: first as a markdown link
+/// target `(href)`, in the page's own source and then in the merged markdown files; else
+/// in the page's own source as a quoted value (`href="…"`, a TOML string) or an
+/// entity-encoded attribute. Bare text is never matched: a `#` would land on a heading or
+/// a comment, and a theme's link must not be pinned on a stray match.
 fn locate<'s>(
     href: &str,
     origin: &'s str,
@@ -186,16 +188,22 @@ fn locate<'s>(
         return None;
     }
     let target = format!("({href})");
-    let in_file = |path: &'s str, any_form: bool| {
+    let as_target = |path: &'s str| {
         let text = sources.get(path)?.text.as_str();
-        let offset = text
-            .find(&target)
-            .map(|o| o + 1)
-            .or_else(|| any_form.then(|| text.find(href))?)
-            .or_else(|| any_form.then(|| written_encoded(text, href))?)?;
+        text.find(&target).map(|o| (path, text, o + 1))
+    };
+    let as_value = |path: &'s str| {
+        let text = sources.get(path)?.text.as_str();
+        let quoted = [format!("\"{href}\""), format!("'{href}'")];
+        let offset = quoted
+            .iter()
+            .find_map(|q| text.find(q.as_str()).map(|o| o + 1))
+            .or_else(|| written_encoded(text, href))?;
         Some((path, text, offset))
     };
-    in_file(origin, true).or_else(|| also.iter().find_map(|path| in_file(path, false)))
+    as_target(origin)
+        .or_else(|| also.iter().find_map(|path| as_target(path)))
+        .or_else(|| as_value(origin))
 }
 
 /// Where a raw-HTML attribute value that decodes to `href` is written (`&#106;avascript:` for

@@ -14,6 +14,7 @@ pub mod ical;
 pub mod legal;
 pub mod notices;
 mod pages;
+mod privacy;
 mod schedules;
 mod sitemap;
 pub mod strings;

@@ -4,7 +4,6 @@
 //! them, all resolved by `legal::record` from the policy rather than restated.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -15,11 +14,8 @@ use crate::legal::record::{self, Activity, RowRecipient};
 use crate::model::Site;
 use crate::plan::Plan;
 
-type Strings = BTreeMap<String, String>;
-
-fn label(t: &Strings, key: &str) -> String {
-    t.get(key).cloned().unwrap_or_else(|| key.to_string())
-}
+use super::legal::{MarkdownFn, Strings, label};
+use super::privacy::Inline;
 
 /// One activity as the page, and each line of the CSV, shows it.
 #[derive(Serialize)]
@@ -45,7 +41,7 @@ fn row_view<'a>(activity: &Activity<'a>, t: &Strings) -> RowView<'a> {
     let row = activity.row;
     let (serves, legal_basis) = match activity.purpose {
         Some(purpose) => (
-            purpose.name.clone(),
+            purpose.name.to_string(),
             purpose
                 .legal_bases
                 .get_ref()
@@ -67,7 +63,7 @@ fn row_view<'a>(activity: &Activity<'a>, t: &Strings) -> RowView<'a> {
         recipients: activity
             .recipients
             .iter()
-            .map(|r| format!("{} ({})", r.name(), r.location()))
+            .map(|r| format!("{} ({})", r.name(), r.location().joined()))
             .collect(),
         transfers: activity
             .transfers
@@ -75,9 +71,9 @@ fn row_view<'a>(activity: &Activity<'a>, t: &Strings) -> RowView<'a> {
             .map(|tr| {
                 format!(
                     "{} → {}: {}",
-                    tr.recipient,
-                    tr.destination,
-                    label(t, tr.safeguard.key())
+                    tr.recipient.get_ref(),
+                    tr.destination.get_ref(),
+                    label(t, tr.safeguard.get_ref().key())
                 )
             })
             .collect(),
@@ -102,7 +98,23 @@ struct ScheduleView<'a> {
     groups: Vec<GroupView<'a>>,
 }
 
-pub(super) fn data_processing(site: &Site, plan: &Plan, t: &Strings, context: &mut Context) {
+/// Fills the data-processing page's context: the controller and the DPO (as the privacy
+/// page names them), then every schedule.
+pub(super) fn data_processing(
+    site: &Site,
+    plan: &Plan,
+    t: &Strings,
+    context: &mut Context,
+    markdown: MarkdownFn<'_>,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut inline = Inline {
+        markdown,
+        problems: Vec::new(),
+    };
+    super::privacy::contacts(site, t, context, &mut inline);
+    if !inline.problems.is_empty() {
+        return Err(inline.problems);
+    }
     let privacy = &site.legal.privacy;
     let schedules: Vec<ScheduleView<'_>> = site
         .legal
@@ -126,11 +138,10 @@ pub(super) fn data_processing(site: &Site, plan: &Plan, t: &Strings, context: &m
                 .collect(),
         })
         .collect();
-    context.insert("controller", &site.config.controller);
-    context.insert("dpo", &site.config.dpo);
     context.insert("schedules", &schedules);
     context.insert("csv_href", &plan.href("data-processing/schedules.csv"));
     context.insert("json_href", &plan.href("data-processing/schedules.json"));
+    Ok(())
 }
 
 /// The CSV's columns, in order.
@@ -219,10 +230,10 @@ fn activity_json(a: &Activity<'_>) -> Value {
         .iter()
         .map(|r| match r {
             RowRecipient::Policy(r) => json!({
-                "name": r.name, "role": r.role, "location": r.location, "chapter": null,
+                "name": r.name, "role": r.role, "location": r.location.get_ref(), "chapter": null,
             }),
             RowRecipient::Chapter { chapter, processor } => json!({
-                "name": processor.name, "role": "processor", "location": processor.location,
+                "name": processor.name, "role": "processor", "location": processor.location.get_ref(),
                 "chapter": chapter.slug,
             }),
         })
@@ -232,8 +243,8 @@ fn activity_json(a: &Activity<'_>) -> Value {
         .iter()
         .map(|t| {
             json!({
-                "recipient": t.recipient, "destination": t.destination,
-                "safeguard": t.safeguard, "details": t.details,
+                "recipient": t.recipient.get_ref(), "destination": t.destination.get_ref(),
+                "safeguard": t.safeguard.get_ref(), "details": t.details, "copy": t.copy,
             })
         })
         .collect();

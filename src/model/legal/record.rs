@@ -13,6 +13,7 @@ use super::schedules::{Row, Schedule};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::chapter::{Chapter, LocalProcessor};
 use crate::model::ids::ChapterSlug;
+use crate::model::text::Places;
 
 /// Who receives a row's data.
 #[derive(Debug, Clone, Copy)]
@@ -34,10 +35,11 @@ impl RowRecipient<'_> {
         }
     }
 
-    pub fn location(&self) -> &str {
+    /// The country or countries where the recipient holds the data.
+    pub fn location(&self) -> &Places {
         match self {
-            RowRecipient::Policy(r) => &r.location,
-            RowRecipient::Chapter { processor, .. } => &processor.location,
+            RowRecipient::Policy(r) => r.location.get_ref(),
+            RowRecipient::Chapter { processor, .. } => processor.location.get_ref(),
         }
     }
 }
@@ -65,9 +67,9 @@ pub fn activity<'a>(
         .filter_map(|name| recipient(privacy, chapters, name.get_ref()))
         .collect();
     let transfers = privacy
-        .transfers
+        .transfers()
         .iter()
-        .filter(|t| recipients.iter().any(|r| r.name() == t.recipient))
+        .filter(|t| recipients.iter().any(|r| r.name() == t.recipient.get_ref()))
         .collect();
     Activity {
         row,
@@ -82,7 +84,11 @@ fn recipient<'a>(
     chapters: &'a BTreeMap<ChapterSlug, Chapter>,
     name: &str,
 ) -> Option<RowRecipient<'a>> {
-    if let Some(r) = privacy.recipients.iter().find(|r| r.name == name) {
+    if let Some(r) = privacy
+        .recipients()
+        .iter()
+        .find(|r| r.name.as_str() == name)
+    {
         return Some(RowRecipient::Policy(r));
     }
     chapters.values().find_map(|chapter| {
@@ -91,7 +97,7 @@ fn recipient<'a>(
             .legal
             .processors
             .iter()
-            .find(|p| p.name == name)?;
+            .find(|p| p.name.as_str() == name)?;
         Some(RowRecipient::Chapter { chapter, processor })
     })
 }
@@ -165,7 +171,11 @@ fn unknown_recipient(
     schedule: &Schedule,
     name: &toml::Spanned<String>,
 ) -> Diagnostic {
-    let policy: Vec<&str> = privacy.recipients.iter().map(|r| r.name.as_str()).collect();
+    let policy: Vec<&str> = privacy
+        .recipients()
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
     let local: Vec<&str> = chapters
         .values()
         .flat_map(|c| c.data.legal.processors.iter().map(|p| p.name.as_str()))
@@ -210,33 +220,39 @@ mod tests {
     use super::*;
 
     const PRIVACY: &str = r#"last_updated = 2026-10-01
-rights = ["access"]
-automated_decision_making = "None."
+jurisdiction = "uk"
+rights = ["access", "rectification", "erasure", "restriction", "portability", "objection"]
+automated_decision_making = "We make no automated decisions."
+representatives = "none"
 
 [retention]
-default = "Six years."
+default = "Six years after membership ends."
 
 [supervisory_authority]
-name = "ICO"
-url = "https://ico.org.uk/"
+name = "Information Commissioner's Office"
+url = "https://ico.org.uk/make-a-complaint/"
 
 [[purposes]]
 id = "membership"
 name = "Membership"
 description = "Running your membership."
+data_subjects = ["members"]
 data = ["name"]
 legal_bases = ["contract"]
+requirement = "contractual"
+if_not_provided = "We cannot admit you."
 
 [[recipients]]
 name = "Postmark Mail Services"
 role = "processor"
-purpose = "emails"
+purpose = "sending emails"
 location = "United States"
 
 [[transfers]]
 recipient = "Postmark Mail Services"
 destination = "United States"
 safeguard = "standard_contractual_clauses"
+copy = "Ask us for a copy."
 "#;
 
     fn schedule(recipients: &str) -> Schedule {
@@ -252,7 +268,7 @@ safeguard = "standard_contractual_clauses"
 
     #[test]
     fn a_recipient_named_twice_and_an_unknown_one_are_each_an_error() {
-        let privacy = super::super::privacy::parse(PRIVACY).unwrap();
+        let privacy = super::super::privacy::parse(PRIVACY).unwrap_or_else(|d| panic!("{d:?}"));
         let schedules = [schedule(
             r#"["Postmark Mail Services", "Postmark Mail Services", "Mailchimp"]"#,
         )];
@@ -267,7 +283,7 @@ safeguard = "standard_contractual_clauses"
 
     #[test]
     fn an_activity_carries_the_transfers_to_its_recipients_only() {
-        let privacy = super::super::privacy::parse(PRIVACY).unwrap();
+        let privacy = super::super::privacy::parse(PRIVACY).unwrap_or_else(|d| panic!("{d:?}"));
         let chapters = BTreeMap::new();
         let with = schedule(r#"["Postmark Mail Services"]"#);
         let activity = activity(&privacy, &chapters, &with.data.rows[0]);
@@ -276,7 +292,7 @@ safeguard = "standard_contractual_clauses"
             Some("Membership")
         );
         assert_eq!(activity.transfers.len(), 1);
-        assert_eq!(activity.transfers[0].destination, "United States");
+        assert_eq!(activity.transfers[0].destination.get_ref(), "United States");
         let without = schedule("[]");
         let activity = super::activity(&privacy, &chapters, &without.data.rows[0]);
         assert!(activity.recipients.is_empty() && activity.transfers.is_empty());

@@ -5,14 +5,15 @@
 //! serves (`serves`, whose legal basis the row shows) and who receives the data
 //! (`recipients`, `[]` for no one). Both keys are required in every row, so nothing is
 //! implied by omission; `legal::record` checks their values against the policy. Purpose,
-//! data subjects and retention may never be empty; a retention text cut off mid-sentence is
-//! a warning.
+//! data subjects and retention may never be empty nor a placeholder ("N/A", "TBD"); a
+//! retention text cut off mid-sentence is a warning.
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::ids::DataId;
+use crate::model::text::is_placeholder;
 use crate::toml_data::{self, Embedding};
 
 pub const SCHEDULES_DIR: &str = crate::source::paths::SCHEDULES_DIR;
@@ -168,6 +169,37 @@ pub fn parse(
     Ok((schedule, warnings))
 }
 
+/// The cells the record states as facts: never empty, never a placeholder ("N/A", "TBD").
+fn check_cells(row: &RowFields, at: Embedding<'_>, errors: &mut Vec<Diagnostic>) {
+    for (name, cell) in [
+        ("purpose", &row.purpose),
+        ("data_subjects", &row.data_subjects),
+        ("retention", &row.retention),
+    ] {
+        let (text, what) = (cell.get_ref().trim(), name.replace('_', " "));
+        if text.is_empty() {
+            errors.push(
+                at.error_span(
+                    &cell.span(),
+                    format!("`{name}` is empty in a `{}` row", row.function),
+                )
+                .hint(format!("every processing row states its {what}")),
+            );
+        } else if is_placeholder(text) {
+            errors.push(
+                at.error_span(
+                    &cell.span(),
+                    format!(
+                        "`{name}` is a placeholder (\"{text}\") in a `{}` row",
+                        row.function
+                    ),
+                )
+                .hint(format!("write the {what} the record should state")),
+            );
+        }
+    }
+}
+
 /// One row's own checks; the row when it has every key.
 fn check_row(
     row: Spanned<RowFields>,
@@ -177,24 +209,7 @@ fn check_row(
 ) -> Option<Row> {
     let start = row.span().start;
     let row = row.into_inner();
-    for (name, cell) in [
-        ("purpose", &row.purpose),
-        ("data_subjects", &row.data_subjects),
-        ("retention", &row.retention),
-    ] {
-        if cell.get_ref().trim().is_empty() {
-            errors.push(
-                at.error_span(
-                    &cell.span(),
-                    format!("`{name}` is empty in a `{}` row", row.function),
-                )
-                .hint(format!(
-                    "every processing row states its {}",
-                    name.replace('_', " ")
-                )),
-            );
-        }
-    }
+    check_cells(&row, at, errors);
     if row.serves.is_none() {
         errors.push(
             at.error_at(start, format!("a `{}` row does not say which purpose of the privacy policy it serves", row.function))
