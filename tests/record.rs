@@ -495,3 +495,29 @@ fn placeholder_cells_are_errors_each_at_its_value() {
         "{errors}"
     );
 }
+
+#[test]
+fn a_controller_reached_through_a_contact_page_is_linked_from_the_record() {
+    let site_toml = "title = \"T\"\nbase_url = \"https://t.example/sub/\"\n[controller]\nname = \"T\"\naddress = \"1 High Street, Leeds\"\ncontact_page = \"@/contact.md\"\n";
+    let sources = sources_with_legal([
+        ("data/site.toml", site_toml),
+        (
+            "content/contact.md",
+            "+++\ntitle = \"Contact\"\n+++\n\nWrite to us.\n",
+        ),
+    ]);
+    let site = build_sources(&sources, &options()).unwrap_or_else(|d| panic!("{d}"));
+    let html = &site["data-processing/index.html"];
+    assert!(
+        html.contains("<strong>T</strong><br>1 High Street, Leeds\n<br><a href=\"/sub/contact/\">our contact form</a>"),
+        "{html}"
+    );
+    assert!(text_of(html).contains(
+        "Data protection officer The organisation has not appointed a data protection officer."
+    ));
+    let json: serde_json::Value =
+        serde_json::from_str(&site["data-processing/schedules.json"]).unwrap();
+    assert_eq!(json["controller"]["contact_page"], "@/contact.md");
+    assert_eq!(json["controller"]["email"], serde_json::Value::Null);
+    assert_eq!(json["dpo"], serde_json::Value::Null);
+}
