@@ -273,19 +273,20 @@ pub fn schedules(site: &Site) -> Vec<Diagnostic> {
     let mut seen: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     let mut problems = Vec::new();
     for schedule in &site.legal.schedules {
-        for row in schedule.flat_rows() {
-            match seen.get(row.function) {
-                Some((other, retention)) if *other != schedule.id && *retention != row.retention => problems.push(
+        for row in &schedule.data.rows {
+            let (function, retention) = (row.function.as_str(), row.retention.get_ref().as_str());
+            match seen.get(function) {
+                Some((other, earlier)) if *other != schedule.id && *earlier != retention => problems.push(
                     Diagnostic::warning(format!(
-                        "`{}` has different retention in schedules `{other}` (\"{retention}\") and `{}` (\"{}\")",
-                        row.function, schedule.id, row.retention
+                        "`{function}` has different retention in schedules `{other}` (\"{earlier}\") and `{}` (\"{retention}\")",
+                        schedule.id
                     ))
                     .in_file(&schedule.source_path)
                     .hint("one function should be kept for one period; align the schedules or name the functions differently"),
                 ),
                 Some(_) => {}
                 None => {
-                    seen.insert(row.function, (&schedule.id, row.retention));
+                    seen.insert(function, (&schedule.id, retention));
                 }
             }
         }

@@ -16,6 +16,7 @@ pub mod notices;
 mod outline;
 mod pages;
 mod privacy;
+mod schedules;
 mod sitemap;
 pub mod strings;
 pub mod template_guard;
@@ -136,8 +137,8 @@ impl<'a> Renderer<'a> {
             RouteKind::Sitemap => Ok(sitemap::sitemap(site, plan).into_bytes()),
             RouteKind::Robots => Ok(sitemap::robots(plan).into_bytes()),
             RouteKind::Headers => Ok(headers::headers_file(site, plan).into_bytes()),
-            RouteKind::SchedulesCsv => legal::schedules_csv(site),
-            RouteKind::SchedulesJson => legal::schedules_json(site),
+            RouteKind::SchedulesCsv => schedules::schedules_csv(site, self.strings(route)),
+            RouteKind::SchedulesJson => schedules::schedules_json(site),
             RouteKind::Feed(chapter) => self.feed(route, chapter.as_ref()).map(String::into_bytes),
             RouteKind::Calendar(chapter) => Ok(self.calendar(chapter.as_ref()).into_bytes()),
             _ => return None,
