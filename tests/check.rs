@@ -120,6 +120,41 @@ fn undeclared_third_party_script_fails_naming_page_and_host() {
 }
 
 #[test]
+fn declared_hosts_match_by_origin_not_by_prefix() {
+    let site = SITE_TOML.replace(
+        "[controller]",
+        "[build]\nraw_html = \"allow\"\n[controller]",
+    );
+    let cookies = "revision = 1\n[[services]]\nid = \"stats\"\nname = \"Stats\"\nprovider = \"S\"\ncategory = \"strictly_necessary\"\npurpose = \"Counting\"\nhosts = [\"https://stats.example\"]\n";
+    let out = check_files(&[
+        ("data/site.toml", &site),
+        ("data/cookies.toml", cookies),
+        (
+            "content/a.md",
+            &page(
+                "title = \"A\"",
+                "<img src=\"HTTPS://STATS.Example:443/p.png\" alt=\"\">\n<img src=\"https://stats.example.evil.net/x.png\" alt=\"\">\n<img src=\"https://stats.example:8443/y.png\" alt=\"\">\n<img src=\"http://stats.example/z.png\" alt=\"\">\n",
+            ),
+        ),
+    ]);
+    for host in [
+        "https://stats.example.evil.net",
+        "https://stats.example:8443",
+        "http://stats.example",
+    ] {
+        assert!(
+            out.contains(&format!(
+                "a/index.html loads a <img> from {host}, which data/cookies.toml does not declare"
+            )),
+            "{host}: {out}"
+        );
+    }
+    assert!(!out.contains("from https://stats.example,"), "{out}");
+    assert!(!out.contains("no page loads anything from it"), "{out}");
+    assert!(out.contains("3 errors"), "{out}");
+}
+
+#[test]
 fn declared_but_unused_host_is_a_warning() {
     let cookies = "revision = 1\n[[services]]\nid = \"video\"\nname = \"Video\"\nprovider = \"V\"\ncategory = \"marketing\"\npurpose = \"Videos\"\nhosts = [\"https://video.example\"]\n";
     let out = check_files(&[

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::diagnostics::Diagnostic;
+use crate::legal::cookies::Origin;
 use crate::links::is_email;
 use crate::model::Site;
 
@@ -217,19 +218,22 @@ pub fn third_parties(
     root_url: &str,
 ) -> Vec<Diagnostic> {
     let declared = site.legal.cookies.hosts();
-    let mut used: BTreeSet<String> = BTreeSet::new();
+    let own = Origin::of_url(root_url);
+    let mut used: BTreeSet<&Origin> = BTreeSet::new();
     let mut problems = Vec::new();
     let mut reported = BTreeSet::new();
     for (output, page) in pages {
         for (tag, url) in &page.third_party {
-            if url.starts_with(root_url) {
-                continue;
-            }
-            let Some(origin) = origin_of(url) else {
+            // Compared as parsed origins: `https://stats.example` is not a prefix match of
+            // `https://stats.example.evil.net`, and `HTTPS://Stats.Example:443` is it.
+            let Some(origin) = Origin::of_url(url) else {
                 continue;
             };
-            if declared.iter().any(|h| h.trim_end_matches('/') == origin) {
-                used.insert(origin);
+            if own.as_ref() == Some(&origin) {
+                continue;
+            }
+            if let Some(host) = declared.iter().find(|h| **h == origin) {
+                used.insert(host);
             } else if reported.insert((output.clone(), origin.clone())) {
                 problems.push(
                     Diagnostic::error(format!("{output} loads a <{tag}> from {origin}, which data/cookies.toml does not declare"))
@@ -242,7 +246,7 @@ pub fn third_parties(
     for service in &site.legal.cookies.services {
         let s = service.get_ref();
         for host in &s.hosts {
-            if !used.contains(host.trim_end_matches('/')) {
+            if !used.contains(host) {
                 problems.push(
                     Diagnostic::warning(format!("service `{}` declares the host {host}, but no page loads anything from it", s.id))
                         .in_file(crate::legal::cookies::COOKIES_PATH)
@@ -252,20 +256,6 @@ pub fn third_parties(
         }
     }
     problems
-}
-
-fn origin_of(url: &str) -> Option<String> {
-    let url = if let Some(rest) = url.strip_prefix("//") {
-        format!("https://{rest}")
-    } else {
-        url.to_string()
-    };
-    let rest = url
-        .strip_prefix("https://")
-        .map(|r| ("https://", r))
-        .or_else(|| url.strip_prefix("http://").map(|r| ("http://", r)))?;
-    let host = rest.1.split(['/', '?', '#']).next()?;
-    Some(format!("{}{host}", rest.0))
 }
 
 /// Schedules: one function described with different retention in two schedules.

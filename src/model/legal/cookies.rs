@@ -5,13 +5,14 @@
 //! parsed into [`Origin`]s, since they are written into the content security policy.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::diagnostics::Diagnostic;
 use crate::toml_data::{self, Embedding};
+
+pub use super::origin::Origin;
 
 pub const COOKIES_PATH: &str = crate::source::paths::COOKIES;
 
@@ -132,118 +133,6 @@ impl Cookies {
             .flat_map(|s| s.get_ref().hosts.iter().cloned())
             .collect();
         hosts.into_iter().collect()
-    }
-}
-
-/// A web origin as the content security policy names one: `https` or `http`, a host in
-/// lower-case ASCII (an IDN in punycode), and a port unless it is the scheme's default. Its
-/// text has no path, whitespace, `;` or `,`, so it cannot add sources or header lines.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Origin(String);
-
-/// Why a host is not an origin, with the hint that goes with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OriginProblem {
-    pub message: String,
-    pub hint: &'static str,
-}
-
-const ORIGIN_HINT: &str =
-    "write hosts as origins, e.g. \"https://stats.example.org\" or \"https://cdn.example:8443\"";
-
-impl Origin {
-    /// Parses a declared host; surrounding and inner whitespace, separators, wildcards,
-    /// user info, paths, queries and fragments are refused rather than cleaned up.
-    pub fn parse(text: &str) -> Result<Origin, OriginProblem> {
-        let problem = |what: &str, hint: &'static str| OriginProblem {
-            message: format!("the host `{}` {what}", text.escape_debug()),
-            hint,
-        };
-        if let Some(c) = text
-            .chars()
-            .find(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '\'' | '"'))
-        {
-            return Err(problem(
-                &format!("contains {:?}, which would change the security policy", c),
-                ORIGIN_HINT,
-            ));
-        }
-        if text.contains('*') {
-            return Err(problem(
-                "has a wildcard",
-                "list each host a service loads from; wildcards would allow every subdomain",
-            ));
-        }
-        let url = url::Url::parse(text)
-            .map_err(|e| problem(&format!("is not an origin ({e})"), ORIGIN_HINT))?;
-        if !matches!(url.scheme(), "https" | "http") {
-            return Err(problem("is not an https:// or http:// origin", ORIGIN_HINT));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(problem(
-                "contains a user name or password",
-                "remove the `user:password@` part; it would be published in every page's headers",
-            ));
-        }
-        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-            return Err(problem(
-                "has a path, query or fragment",
-                "an origin ends after the host (and port): remove everything from the first `/` after it",
-            ));
-        }
-        if !matches!(url.host(), Some(url::Host::Domain(d)) if !d.is_empty())
-            && !matches!(url.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)))
-        {
-            return Err(problem("has no host name", ORIGIN_HINT));
-        }
-        Ok(Origin(url.origin().ascii_serialization()))
-    }
-
-    /// The serialisation, e.g. `https://xn--bcher-kva.example:8443`.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether an absolute or protocol-relative URL is served from this origin.
-    pub fn serves(&self, url: &str) -> bool {
-        let base = url::Url::parse("https://base.invalid/").ok();
-        let parsed = match url.strip_prefix("//") {
-            Some(_) => base.and_then(|b| b.join(url).ok()),
-            None => url::Url::parse(url).ok(),
-        };
-        parsed.is_some_and(|u| u.origin().ascii_serialization() == self.0)
-    }
-}
-
-impl std::ops::Deref for Origin {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for Origin {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for Origin {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Origin {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Origin::parse(&text).map_err(|p| serde::de::Error::custom(p.message))
     }
 }
 
@@ -437,54 +326,6 @@ service = "stats"
             parse(&INVENTORY.replace("service = \"stats\"", "service = \"stat\"")).unwrap_err();
         assert!(errors[0].message.contains("unknown service `stat`"));
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean `stats`?"));
-    }
-
-    #[test]
-    fn hosts_are_normalised_origins() {
-        for (text, origin) in [
-            ("https://stats.example", "https://stats.example"),
-            ("https://Stats.Example/", "https://stats.example"),
-            ("https://stats.example:443", "https://stats.example"),
-            ("http://stats.example:8080", "http://stats.example:8080"),
-            ("https://bücher.example", "https://xn--bcher-kva.example"),
-            ("https://[::1]:8443", "https://[::1]:8443"),
-        ] {
-            assert_eq!(
-                Origin::parse(text).map(|o| o.0),
-                Ok(origin.to_string()),
-                "{text}"
-            );
-        }
-        let stats = Origin::parse("https://stats.example").unwrap();
-        assert!(stats.serves("https://stats.example/s.js"));
-        assert!(stats.serves("//stats.example/s.js"));
-        assert!(!stats.serves("https://stats.example.evil.example/s.js"));
-        assert!(!stats.serves("http://stats.example/s.js"));
-    }
-
-    #[test]
-    fn hosts_that_are_not_origins_are_refused() {
-        for (text, phrase) in [
-            ("https://a.example\nX-Evil: 1", "contains '\\n'"),
-            ("https://a.example; script-src *", "contains ';'"),
-            ("https://a.example;", "contains ';'"),
-            ("https://a.example,https://b.example", "contains ','"),
-            (" https://a.example", "contains ' '"),
-            ("https://*.example", "has a wildcard"),
-            ("https://a.example/js/", "has a path"),
-            ("https://a.example?x", "has a path"),
-            ("https://u:p@a.example", "user name or password"),
-            ("ftp://a.example", "is not an https:// or http:// origin"),
-            ("stats.example", "is not an origin"),
-            ("https://", "is not an origin"),
-        ] {
-            let problem = Origin::parse(text).unwrap_err();
-            assert!(
-                problem.message.contains(phrase),
-                "{text}: {}",
-                problem.message
-            );
-        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod cookies;
 pub mod ethics;
+pub mod origin;
 pub mod privacy;
 pub mod schedules;
 
