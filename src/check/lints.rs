@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::diagnostics::Diagnostic;
-use crate::legal::cookies::Origin;
+use crate::legal::cookies::{Origin, ResourceKind};
+use crate::legal::csp::Policy;
 use crate::links::is_email;
 use crate::model::Site;
 
@@ -210,16 +211,18 @@ pub fn privacy(site: &Site, now: jiff::Timestamp) -> Vec<Diagnostic> {
     problems
 }
 
-/// Cookies and scripts: every third-party host a page loads from must be declared; every
-/// declared host should be used.
+/// Cookies and scripts: every third-party resource a page loads is one the content security
+/// policy allows (a declared host serving that kind), else an error; every declared host
+/// is used, else a warning (unless it serves only what HTML does not show: fonts, beacons).
 pub fn third_parties(
     site: &Site,
     pages: &BTreeMap<String, crate::links::CheckedPage>,
     root_url: &str,
 ) -> Vec<Diagnostic> {
-    let declared = site.legal.cookies.hosts();
+    let cookies = &site.legal.cookies;
+    let policy = Policy::new(cookies);
     let own = Origin::of_url(root_url);
-    let mut used: BTreeSet<&Origin> = BTreeSet::new();
+    let mut used: BTreeSet<Origin> = BTreeSet::new();
     let mut problems = Vec::new();
     let mut reported = BTreeSet::new();
     for (output, page) in pages {
@@ -232,25 +235,43 @@ pub fn third_parties(
             if own.as_ref() == Some(&origin) {
                 continue;
             }
-            if let Some(host) = declared.iter().find(|h| **h == origin) {
-                used.insert(host);
-            } else if reported.insert((output.clone(), origin.clone())) {
-                problems.push(
-                    Diagnostic::error(format!("{output} loads a <{tag}> from {origin}, which data/cookies.toml does not declare"))
-                        .in_file(&page.origin)
-                        .hint("declare the service and its host in data/cookies.toml, or host the file yourself"),
-                );
+            let kind = ResourceKind::of_tag(tag);
+            if kind.is_some_and(|k| policy.allows(k, &origin)) {
+                used.insert(origin);
+                continue;
             }
+            if !reported.insert((output.clone(), origin.clone(), tag.clone())) {
+                continue;
+            }
+            let d = match (cookies.service_of(&origin), kind) {
+                (Some(service), Some(kind)) => Diagnostic::error(format!(
+                    "{output} loads a <{tag}> from {origin}, which service `{}` declares but not as serving `{}`",
+                    service.id,
+                    kind.key()
+                ))
+                .hint(format!("add \"{}\" to the service's `serves` in data/cookies.toml, so the content security policy allows it", kind.key())),
+                (Some(_), None) => Diagnostic::error(format!(
+                    "{output} loads an <{tag}> from {origin}, which the content security policy never allows (`object-src 'none'`)"
+                ))
+                .hint("embed the provider's player in an <iframe>, or link to the file"),
+                (None, _) => Diagnostic::error(format!(
+                    "{output} loads a <{tag}> from {origin}, which data/cookies.toml does not declare"
+                ))
+                .hint("declare the service and its host in data/cookies.toml, or host the file yourself"),
+            };
+            problems.push(d.in_file(&page.origin));
         }
     }
-    for service in &site.legal.cookies.services {
+    for service in &cookies.services {
         let s = service.get_ref();
+        // A host named as receiving beacons or serving fonts is needed though no page shows it.
+        let invisible = s.serves.iter().any(|k| k.invisible_in_html());
         for host in &s.hosts {
-            if !used.contains(host) {
+            if !used.contains(host) && !invisible {
                 problems.push(
                     Diagnostic::warning(format!("service `{}` declares the host {host}, but no page loads anything from it", s.id))
                         .in_file(crate::legal::cookies::COOKIES_PATH)
-                        .hint("remove the host (and the service, if unused) so the cookie policy stays accurate"),
+                        .hint("remove the host (and the service, if unused) so the cookie policy stays accurate; a host that only receives beacons or serves fonts says so with `serves = [\"connect\"]` or `[\"font\"]`"),
                 );
             }
         }

@@ -71,8 +71,9 @@ impl LinkContext {
     }
 }
 
-const RESOURCE_TAGS: [&str; 10] = [
-    "script", "iframe", "img", "link", "source", "video", "audio", "embed", "object", "track",
+const RESOURCE_TAGS: [&str; 14] = [
+    "script", "iframe", "frame", "img", "link", "source", "video", "audio", "embed", "object",
+    "track", "form", "button", "input",
 ];
 
 /// Checks one page's links against the outputs; fragments on other pages are left pending.

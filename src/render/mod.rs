@@ -49,6 +49,9 @@ pub struct RenderState {
     strings_used: TranslationSubsets,
     /// Consent banner and blocked scripts; `None` when only necessary cookies exist.
     consent: Option<legal::ConsentView>,
+    /// The content security policy as a `<meta http-equiv>` carries it, unless
+    /// `[build] csp_meta = false`.
+    csp_meta: Option<String>,
 }
 
 impl RenderState {
@@ -71,6 +74,11 @@ impl RenderState {
                 tera,
                 shared: Shared::new(site, plan),
                 consent: legal::consent_view(site, plan),
+                csp_meta: site
+                    .config
+                    .build
+                    .csp_meta
+                    .then(|| crate::legal::csp::Policy::new(&site.legal.cookies).meta()),
                 strings_used: translation_subsets(site, plan),
                 nav,
                 legal: LegalPage::ALL

@@ -198,6 +198,7 @@ impl Renderer<'_> {
         };
         context.insert("chapter", &chapter);
         context.insert("consent", &self.state.consent);
+        context.insert("csp_meta", &self.state.csp_meta);
         context.insert("feeds", &self.feed_links(route));
         context.insert("notices_href", &layout.href(&Layout::notices_list(1)));
         let calendar = layout.chapter_calendar_href(&route.scope);

@@ -12,6 +12,7 @@ use toml::Spanned;
 use crate::diagnostics::Diagnostic;
 use crate::toml_data::{self, Embedding};
 
+pub use super::csp::ResourceKind;
 pub use super::origin::Origin;
 
 pub const COOKIES_PATH: &str = crate::source::paths::COOKIES;
@@ -67,10 +68,21 @@ pub struct Service {
     /// Third-party origins pages load from for this service (`https://stats.example`).
     #[serde(default)]
     pub hosts: Vec<Origin>,
+    /// What its hosts serve (`script`, `image`, `frame`, …), each opening one directive of
+    /// the content security policy; empty means every kind.
+    #[serde(default)]
+    pub serves: Vec<ResourceKind>,
     /// Scripts emitted on every page, blocked until the category is consented to.
     #[serde(default)]
     pub scripts: Vec<String>,
     pub privacy_url: Option<String>,
+}
+
+impl Service {
+    /// Whether its hosts serve this kind of resource.
+    pub fn serves(&self, kind: ResourceKind) -> bool {
+        self.serves.is_empty() || self.serves.contains(&kind)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -133,6 +145,26 @@ impl Cookies {
             .flat_map(|s| s.get_ref().hosts.iter().cloned())
             .collect();
         hosts.into_iter().collect()
+    }
+
+    /// The hosts that serve `kind`, for its directive of the content security policy.
+    pub fn hosts_serving(&self, kind: ResourceKind) -> Vec<Origin> {
+        let hosts: BTreeSet<Origin> = self
+            .services
+            .iter()
+            .map(|s| s.get_ref())
+            .filter(|s| s.serves(kind))
+            .flat_map(|s| s.hosts.iter().cloned())
+            .collect();
+        hosts.into_iter().collect()
+    }
+
+    /// The service that declares `origin`, if any.
+    pub fn service_of(&self, origin: &Origin) -> Option<&Service> {
+        self.services
+            .iter()
+            .map(|s| s.get_ref())
+            .find(|s| s.hosts.contains(origin))
     }
 }
 
