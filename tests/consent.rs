@@ -25,3 +25,152 @@ fn the_meta_policy_can_be_switched_off() {
     assert!(!off["a/index.html"].contains("http-equiv=\"Content-Security-Policy\""));
     assert!(off["_headers"].contains("Content-Security-Policy: default-src 'self';"));
 }
+
+const ALLOW: &str = "[build]\nraw_html = \"allow\"\n";
+
+fn site_allowing_html() -> String {
+    SITE_TOML.replace("[controller]", &format!("{ALLOW}[controller]"))
+}
+
+const VIDEO_AND_CDN: &str = "revision = 1\n[[services]]\nid = \"video\"\nname = \"Video\"\nprovider = \"V\"\ncategory = \"marketing\"\npurpose = \"Videos\"\nhosts = [\"https://video.example\"]\nserves = [\"frame\", \"image\", \"script\", \"style\", \"media\", \"form\"]\n[[services]]\nid = \"cdn\"\nname = \"CDN\"\nprovider = \"C\"\ncategory = \"strictly_necessary\"\npurpose = \"Images\"\nhosts = [\"https://cdn.example\"]\nserves = [\"image\"]\n";
+
+fn run(command: &str, root: &std::path::Path) -> (i32, String) {
+    let mut cmd = assert_cmd::Command::cargo_bin("chapterhouse").unwrap();
+    cmd.arg(command)
+        .arg("--root")
+        .arg(root)
+        .args(["--now", "2026-11-23T12:00:00Z"]);
+    if command == "build" {
+        cmd.arg("--output-dir").arg(root.join("public"));
+    }
+    let output = cmd.output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn an_undeclared_host_fails_build_and_check_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    copy_fixture("small", site);
+    replace_in(
+        &site.join("data/site.toml"),
+        "[controller]",
+        &format!("{ALLOW}[controller]"),
+    );
+    std::fs::write(
+        site.join("content/tracked.md"),
+        "+++\ntitle = \"Tracked\"\n+++\nText\n\n<img src=\"https://Tracker.example/p.png\" alt=\"\">\n",
+    )
+    .unwrap();
+    let expected = "content/tracked.md:6:11: error: tracked/index.html loads a <img> from https://tracker.example, which data/cookies.toml does not declare";
+    for command in ["build", "check"] {
+        let (code, text) = run(command, site);
+        assert_eq!(code, 1, "{command}: {text}");
+        assert!(text.contains(expected), "{command}: {text}");
+        assert!(
+            text.contains("hosts = [\"https://tracker.example\"]"),
+            "{command}: the hint says what to add: {text}"
+        );
+        assert_eq!(
+            text.matches("loads a <img> from https://tracker.example")
+                .count(),
+            1,
+            "{command}: reported once: {text}"
+        );
+    }
+    assert!(
+        !site.join("public").exists(),
+        "a failed first build writes nothing"
+    );
+}
+
+#[test]
+fn resources_of_non_necessary_hosts_are_inert_until_consent() {
+    let site = site_allowing_html();
+    let out = build(&[
+        ("data/site.toml", &site),
+        ("data/cookies.toml", VIDEO_AND_CDN),
+        (
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\n![Poster](https://video.example/p.png)\n\n<iframe src=\"https://video.example/e/1\" title=\"Talk\"></iframe>\n<link rel=\"stylesheet\" href=\"https://video.example/s.css\">\n<audio src=\"https://video.example/a.mp3\"></audio>\n<form action=\"https://video.example/f\"><button>Go</button></form>\n<script src=\"https://video.example/s.js\"></script>\n<img src=\"https://cdn.example/logo.png\" alt=\"Logo\">\n",
+        ),
+    ]);
+    let html = &out["a/index.html"];
+    for gated in [
+        "<img alt=\"Poster\" data-consent-src=\"https://video.example/p.png\" data-consent-category=\"marketing\" />",
+        "<iframe title=\"Talk\" data-consent-src=\"https://video.example/e/1\" data-consent-category=\"marketing\">",
+        "<link rel=\"stylesheet\" data-consent-href=\"https://video.example/s.css\" data-consent-category=\"marketing\">",
+        "<audio data-consent-src=\"https://video.example/a.mp3\" data-consent-category=\"marketing\">",
+        "<form data-consent-action=\"https://video.example/f\" data-consent-category=\"marketing\">",
+        "<script data-consent-src=\"https://video.example/s.js\" data-consent-category=\"marketing\" type=\"text/plain\">",
+    ] {
+        assert!(html.contains(gated), "{gated}\n{html}");
+    }
+    assert!(
+        !html.contains("src=\"https://video.example")
+            || !html.contains(" src=\"https://video.example"),
+        "{html}"
+    );
+    assert!(!html.contains(" href=\"https://video.example"), "{html}");
+    assert!(
+        html.contains("<img src=\"https://cdn.example/logo.png\" alt=\"Logo\">"),
+        "a necessary host stays live: {html}"
+    );
+}
+
+/// Site-level form of the CSP property: `check` passes a page with resources of every kind
+/// from declared hosts, and each of them (live or waiting for consent) is allowed by the
+/// directive of its kind in the built `_headers`; the header names no other host.
+#[test]
+fn what_check_accepts_the_built_policy_allows() {
+    let site = site_allowing_html();
+    let page = "+++\ntitle = \"A\"\n+++\n<iframe src=\"https://video.example/e/1\" title=\"Talk\"></iframe>\n<img src=\"https://cdn.example/logo.png\" alt=\"Logo\">\n<video src=\"https://video.example/v.mp4\"></video>\n";
+    let files = [
+        ("data/site.toml", site.as_str()),
+        ("data/cookies.toml", VIDEO_AND_CDN),
+        ("content/a.md", page),
+    ];
+    let sources = sources_with_legal(files);
+    let report = chapterhouse::check::run(
+        &sources,
+        &chapterhouse::check::CheckOptions {
+            plan: options(),
+            ..Default::default()
+        },
+    );
+    assert!(!report.diagnostics.has_errors(), "{}", report.diagnostics);
+    let out = build(&files);
+    let header = out["_headers"]
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Content-Security-Policy: "))
+        .unwrap()
+        .to_string();
+    let directive = |name: &str| -> Vec<String> {
+        header
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.split(' ').next() == Some(name))
+            .map(|d| d.split(' ').skip(1).map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    for (directive_name, origin) in [
+        ("frame-src", "https://video.example"),
+        ("media-src", "https://video.example"),
+        ("img-src", "https://cdn.example"),
+    ] {
+        assert!(
+            directive(directive_name).iter().any(|s| s == origin),
+            "{directive_name} {origin}: {header}"
+        );
+    }
+    for source in header.split_whitespace().filter(|w| w.contains("://")) {
+        let source = source.trim_end_matches(';');
+        assert!(
+            ["https://video.example", "https://cdn.example"].contains(&source),
+            "{source} is in the policy but not declared: {header}"
+        );
+    }
+    assert!(!directive("script-src").contains(&"https://cdn.example".to_string()));
+}

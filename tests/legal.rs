@@ -65,7 +65,7 @@ fn cookie_page_groups_by_category_and_scripts_are_blocked_until_consent() {
     assert!(cookies.contains("id=\"consent-preferences\""));
     for page in ["index.html", "about/index.html", "cookies/index.html"] {
         let html = &site[page];
-        assert!(html.contains("<script type=\"text/plain\" data-consent-category=\"analytics\" data-src=\"/js/stats.js\"></script>"), "{page}");
+        assert!(html.contains("<script type=\"text/plain\" data-consent-category=\"analytics\" data-consent-src=\"/js/stats.js\"></script>"), "{page}");
         assert!(
             html.contains("<script src=\"/consent.js\" defer></script>"),
             "{page}"

@@ -211,9 +211,9 @@ pub fn privacy(site: &Site, now: jiff::Timestamp) -> Vec<Diagnostic> {
     problems
 }
 
-/// Cookies and scripts: every third-party resource a page loads is one the content security
-/// policy allows (a declared host serving that kind), else an error; every declared host
-/// is used, else a warning (unless it serves only what HTML does not show: fonts, beacons).
+/// Cookies and scripts: every declared host is used, else a warning (unless it serves what
+/// HTML does not show: fonts, beacons). A resource from a host the policy does not allow is
+/// a link problem, found by `build` as well.
 pub fn third_parties(
     site: &Site,
     pages: &BTreeMap<String, crate::links::CheckedPage>,
@@ -224,8 +224,7 @@ pub fn third_parties(
     let own = Origin::of_url(root_url);
     let mut used: BTreeSet<Origin> = BTreeSet::new();
     let mut problems = Vec::new();
-    let mut reported = BTreeSet::new();
-    for (output, page) in pages {
+    for page in pages.values() {
         for (tag, url) in &page.third_party {
             // Compared as parsed origins: `https://stats.example` is not a prefix match of
             // `https://stats.example.evil.net`, and `HTTPS://Stats.Example:443` is it.
@@ -238,28 +237,7 @@ pub fn third_parties(
             let kind = ResourceKind::of_tag(tag);
             if kind.is_some_and(|k| policy.allows(k, &origin)) {
                 used.insert(origin);
-                continue;
             }
-            if !reported.insert((output.clone(), origin.clone(), tag.clone())) {
-                continue;
-            }
-            let d = match (cookies.service_of(&origin), kind) {
-                (Some(service), Some(kind)) => Diagnostic::error(format!(
-                    "{output} loads a <{tag}> from {origin}, which service `{}` declares but not as serving `{}`",
-                    service.id,
-                    kind.key()
-                ))
-                .hint(format!("add \"{}\" to the service's `serves` in data/cookies.toml, so the content security policy allows it", kind.key())),
-                (Some(_), None) => Diagnostic::error(format!(
-                    "{output} loads an <{tag}> from {origin}, which the content security policy never allows (`object-src 'none'`)"
-                ))
-                .hint("embed the provider's player in an <iframe>, or link to the file"),
-                (None, _) => Diagnostic::error(format!(
-                    "{output} loads a <{tag}> from {origin}, which data/cookies.toml does not declare"
-                ))
-                .hint("declare the service and its host in data/cookies.toml, or host the file yourself"),
-            };
-            problems.push(d.in_file(&page.origin));
         }
     }
     for service in &cookies.services {

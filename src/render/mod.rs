@@ -9,6 +9,7 @@ pub mod atom;
 pub mod context;
 mod escape;
 mod feeds;
+pub mod gate;
 pub mod headers;
 pub mod ical;
 pub mod legal;
@@ -52,6 +53,8 @@ pub struct RenderState {
     /// The content security policy as a `<meta http-equiv>` carries it, unless
     /// `[build] csp_meta = false`.
     csp_meta: Option<String>,
+    /// Third-party resources of non-necessary services, made inert until consent.
+    gate: gate::Gate,
 }
 
 impl RenderState {
@@ -79,6 +82,10 @@ impl RenderState {
                     .build
                     .csp_meta
                     .then(|| crate::legal::csp::Policy::new(&site.legal.cookies).meta()),
+                gate: gate::Gate::new(
+                    &site.legal.cookies,
+                    site.config.build.raw_html == crate::config::RawHtml::Allow,
+                ),
                 strings_used: translation_subsets(site, plan),
                 nav,
                 legal: LegalPage::ALL
@@ -129,7 +136,7 @@ impl<'a> Renderer<'a> {
         self.state
             .tera
             .render(&template, &context)
-            .map(String::into_bytes)
+            .map(|html| self.state.gate.apply(html.into_bytes()))
             .map_err(|e| vec![template_error(self.site, &template, &route.origin, &e)])
     }
 

@@ -20,16 +20,29 @@
     }
   }
 
+  var ATTRS = ["src", "srcset", "href", "action", "formaction", "poster"];
+
+  // Puts back the URL attributes of every inert element of an accepted category; a script
+  // is replaced by a live copy, since a script element runs only when inserted.
   function run(choice) {
-    var blocked = document.querySelectorAll('script[type="text/plain"][data-consent-category]');
-    for (var i = 0; i < blocked.length; i++) {
-      var old = blocked[i];
-      if (choice.granted.indexOf(old.getAttribute("data-consent-category")) < 0 || old.hasAttribute("data-consent-ran")) continue;
-      var script = document.createElement("script");
-      if (old.getAttribute("data-src")) script.src = old.getAttribute("data-src");
-      else script.text = old.text;
-      old.setAttribute("data-consent-ran", "");
-      old.parentNode.insertBefore(script, old.nextSibling);
+    var held = document.querySelectorAll("[data-consent-category]");
+    for (var i = 0; i < held.length; i++) {
+      var el = held[i];
+      if (choice.granted.indexOf(el.getAttribute("data-consent-category")) < 0 || el.hasAttribute("data-consent-ran")) continue;
+      el.setAttribute("data-consent-ran", "");
+      if (el.tagName === "SCRIPT") {
+        var script = document.createElement("script");
+        var src = el.getAttribute("data-consent-src") || el.getAttribute("data-src");
+        if (src) script.src = src;
+        else script.text = el.text;
+        el.parentNode.insertBefore(script, el.nextSibling);
+        continue;
+      }
+      for (var a = 0; a < ATTRS.length; a++) {
+        var value = el.getAttribute("data-consent-" + ATTRS[a]);
+        if (value !== null) el.setAttribute(ATTRS[a], value);
+      }
+      if (el.tagName === "SOURCE" && el.parentNode.load) el.parentNode.load();
     }
   }
 
