@@ -174,3 +174,56 @@ fn what_check_accepts_the_built_policy_allows() {
     }
     assert!(!directive("script-src").contains(&"https://cdn.example".to_string()));
 }
+
+const EMBED_PAGE: &str = "+++\ntitle = \"A\"\n+++\nText\n\n```embed\nvideo = \"https://youtu.be/aqz-KE-bpKQ\"\ntitle = \"Keynote\"\n```\n";
+
+#[test]
+fn an_embed_of_an_undeclared_provider_says_what_to_add() {
+    let errors = build_errors(&[("data/site.toml", SITE_TOML), ("content/a.md", EMBED_PAGE)]);
+    assert!(
+        errors.contains("content/a.md:7:1: error: this embed loads from https://www.youtube-nocookie.com, which data/cookies.toml does not declare"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("hosts = [\"https://www.youtube-nocookie.com\"]")
+            && errors.contains("serves = [\"frame\"]"),
+        "{errors}"
+    );
+    let bad = EMBED_PAGE.replace("youtu.be/aqz-KE-bpKQ", "evil.example/v");
+    let errors = build_errors(&[("data/site.toml", SITE_TOML), ("content/a.md", &bad)]);
+    assert!(
+        errors.contains("content/a.md:7:1: error: `https://evil.example/v` is not a YouTube or Vimeo video address"),
+        "{errors}"
+    );
+    let typo = EMBED_PAGE.replace("title = \"Keynote\"", "titel = \"Keynote\"");
+    let errors = build_errors(&[("data/site.toml", SITE_TOML), ("content/a.md", &typo)]);
+    assert!(
+        errors.contains("content/a.md:8:1: error: this embed is not valid: unknown field `titel`"),
+        "{errors}"
+    );
+}
+
+const YOUTUBE: &str = "revision = 1\n[[services]]\nid = \"youtube\"\nname = \"YouTube videos\"\nprovider = \"Google\"\ncategory = \"marketing\"\npurpose = \"Videos\"\nhosts = [\"https://www.youtube-nocookie.com\"]\nserves = [\"frame\"]\n";
+
+#[test]
+fn an_embed_is_a_placeholder_that_loads_nothing() {
+    let out = build(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/cookies.toml", YOUTUBE),
+        ("content/a.md", EMBED_PAGE),
+    ]);
+    let html = &out["a/index.html"];
+    let text = text_of(html);
+    assert!(text.contains("YouTube video: Keynote"), "{text}");
+    assert!(
+        text.contains("Loading it connects your browser to YouTube (Google), which learns that you visited this page and may set cookies (category: Marketing)."),
+        "{text}"
+    );
+    assert!(html.contains("<button type=\"button\" class=\"button\" data-embed-load hidden>Load this video once</button>"), "{html}");
+    assert!(
+        html.contains("<a href=\"/cookies/#consent-choice\">Cookie settings</a>"),
+        "{html}"
+    );
+    assert!(html.contains("<iframe class=\"embed-frame\" title=\"Keynote\" data-consent-src=\"https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ\" data-consent-category=\"marketing\" allowfullscreen hidden></iframe>"), "{html}");
+    assert!(!html.contains(" src=\"https://www.youtube"), "{html}");
+}

@@ -23,6 +23,7 @@ mod templates;
 use tera::Tera;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::embed::{Embeds, Provider};
 use crate::markdown::{self, Links};
 use crate::model::Site;
 use crate::plan::{Layout, LegalPage, Plan, Route, RouteKind};
@@ -161,26 +162,43 @@ impl<'a> Renderer<'a> {
         self.state.shared.strings(&route.language)
     }
 
-    fn markdown_of(&self, page: Option<usize>) -> Result<String, Vec<Diagnostic>> {
+    fn markdown_of(&self, route: &Route, page: Option<usize>) -> Result<String, Vec<Diagnostic>> {
         let Some(i) = page else {
             return Ok(String::new());
         };
         let page = &self.site.pages[i];
-        self.render_markdown(page.body(), &|offset, message| {
+        self.render_markdown(page.body(), self.strings(route), &|offset, message| {
             page.error_in_body(offset, message)
         })
     }
 
+    /// Renders markdown of a page in the language of `t`, embeds included.
     fn render_markdown(
         &self,
         text: &str,
+        t: &strings::Strings,
         locate: &dyn Fn(usize, String) -> Diagnostic,
     ) -> Result<String, Vec<Diagnostic>> {
+        let cookies = &self.site.legal.cookies;
+        let provider = |origin: &crate::legal::cookies::Origin| {
+            cookies.service_of(origin).map(|s| Provider {
+                category: s.category.key(),
+                category_label: t.text(&format!("category_{}", s.category.key())),
+                frames: s.serves(crate::legal::cookies::ResourceKind::Frame),
+            })
+        };
+        let text_of = |key: &str| t.text(key);
+        let embeds = Embeds {
+            provider: &provider,
+            text: &text_of,
+            cookies_href: self.plan.href(&Layout::legal(LegalPage::Cookies)),
+        };
         let links = Links {
             hrefs: &self.plan.hrefs,
             drafts_left_out: &self.plan.drafts_left_out,
         };
-        markdown::render(text, &links, self.site.config.build.raw_html, locate)
+        let raw_html = self.site.config.build.raw_html;
+        markdown::render_with_embeds(text, &links, Some(&embeds), raw_html, locate)
     }
 }
 

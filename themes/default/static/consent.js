@@ -43,7 +43,29 @@
         if (value !== null) el.setAttribute(ATTRS[a], value);
       }
       if (el.tagName === "SOURCE" && el.parentNode.load) el.parentNode.load();
+      show(el);
     }
+  }
+
+  // An embed's frame replaces its placeholder once it loads.
+  function show(el) {
+    var figure = el.closest && el.closest("[data-embed]");
+    if (!figure) return;
+    el.hidden = false;
+    var placeholder = figure.querySelector(".embed-placeholder");
+    if (placeholder) placeholder.hidden = true;
+  }
+
+  var loaders = document.querySelectorAll("[data-embed-load]");
+  for (var l = 0; l < loaders.length; l++) {
+    loaders[l].hidden = false;
+    loaders[l].addEventListener("click", function (event) {
+      var frame = event.currentTarget.closest("[data-embed]").querySelector("iframe[data-consent-src]");
+      frame.setAttribute("src", frame.getAttribute("data-consent-src"));
+      frame.setAttribute("data-consent-ran", "");
+      show(frame);
+      frame.focus();
+    });
   }
 
   function showForm(choice) {
