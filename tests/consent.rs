@@ -227,3 +227,92 @@ fn an_embed_is_a_placeholder_that_loads_nothing() {
     assert!(html.contains("<iframe class=\"embed-frame\" title=\"Keynote\" data-consent-src=\"https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ\" data-consent-category=\"marketing\" allowfullscreen hidden></iframe>"), "{html}");
     assert!(!html.contains(" src=\"https://www.youtube"), "{html}");
 }
+
+fn config_of(html: &str) -> String {
+    let start = html.find("data-consent-config=\"").expect("a banner") + 21;
+    html[start..start + html[start..].find('"').unwrap()].replace("&quot;", "\"")
+}
+
+const STATS: &str = "revision = 1\n[[services]]\nid = \"stats\"\nname = \"Visit statistics\"\nprovider = \"Us\"\ncategory = \"analytics\"\npurpose = \"Counting\"\nscripts = [\"/js/stats.js\"]\n[[cookies]]\nname = \"visit\"\nprovider = \"Us\"\ncategory = \"analytics\"\npurpose = \"Visits\"\nduration = \"1 year\"\nparty = \"first\"\nservice = \"stats\"\n";
+
+fn built_page(cookies: &str, site: &str) -> String {
+    let out = build(&[
+        ("data/site.toml", site),
+        ("data/cookies.toml", cookies),
+        ("static/js/stats.js", "1"),
+        ("content/a.md", "+++\ntitle = \"A\"\n+++\nText\n"),
+    ]);
+    out["a/index.html"].clone()
+}
+
+/// Adding Google Analytics to the category a visitor already accepted, without touching
+/// `revision`, changes the revision consent is stored with, so the visitor is asked again;
+/// the banner names what is asked for; Consent Mode is switched on by the Google tag.
+#[test]
+fn the_revision_is_the_inventory_and_the_banner_says_what_it_covers() {
+    let before = built_page(STATS, SITE_TOML);
+    let google = STATS.replace(
+        "[[cookies]]",
+        "[[services]]\nid = \"ga\"\nname = \"Google Analytics\"\nprovider = \"Google\"\ncategory = \"analytics\"\npurpose = \"Statistics\"\nhosts = [\"https://www.googletagmanager.com\"]\nserves = [\"script\", \"connect\"]\nscripts = [\"https://www.googletagmanager.com/gtag/js?id=G-X\"]\n[[cookies]]",
+    );
+    let after = built_page(&google, SITE_TOML);
+    let (a, b) = (config_of(&before), config_of(&after));
+    assert_ne!(a[..26], b[..26], "{a}\n{b}");
+    assert!(a.ends_with(",\"c\":[\"analytics\"],\"k\":{\"analytics\":[\"visit\"]},\"e\":182,\"l\":null,\"g\":false}"), "{a}");
+    assert!(b.ends_with("\"g\":true}"), "{b}");
+    assert!(
+        text_of(&before)
+            .contains("With your consent, this site would also use: Analytics : Visit statistics"),
+        "{}",
+        text_of(&before)
+    );
+    assert!(
+        text_of(&after).contains("Analytics : Visit statistics, Google Analytics"),
+        "{}",
+        text_of(&after)
+    );
+    // Only what consent is asked for counts: a necessary service changes nothing.
+    let necessary = format!(
+        "{STATS}[[services]]\nid = \"cdn\"\nname = \"CDN\"\nprovider = \"C\"\ncategory = \"strictly_necessary\"\npurpose = \"Files\"\n"
+    );
+    assert_eq!(config_of(&built_page(&necessary, SITE_TOML)), a);
+    assert_ne!(
+        config_of(&built_page(&STATS.replace("1 year", "2 years"), SITE_TOML)),
+        a
+    );
+}
+
+#[test]
+fn expiry_and_log_endpoint_are_configurable_and_the_log_is_first_party() {
+    let cookies = format!("{STATS}[consent]\nexpiry_days = 90\nlog_endpoint = \"/api/consent\"\n");
+    let config = config_of(&built_page(&cookies, SITE_TOML));
+    assert!(
+        config.ends_with("\"e\":90,\"l\":\"/api/consent\",\"g\":false}"),
+        "{config}"
+    );
+    let bad = format!("{STATS}[consent]\nlog_endpoint = \"https://logs.example/c\"\n");
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/cookies.toml", &bad),
+        ("static/js/stats.js", "1"),
+    ]);
+    assert!(
+        errors.contains("data/cookies.toml:18:16: error: `log_endpoint` `https://logs.example/c` is not a path on this site"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn the_banner_speaks_the_pages_language() {
+    let site = SITE_TOML.replace("base_url", "language = \"fr\"\nbase_url");
+    let html = built_page(STATS, &site);
+    let text = text_of(&html);
+    assert!(
+        text.contains(
+            "Avec votre consentement, ce site utiliserait aussi : Analytique: Visit statistics"
+        ) || text.contains("Avec votre consentement, ce site utiliserait aussi :"),
+        "{text}"
+    );
+    assert!(html.contains(">Paramètres des cookies</button>"), "{html}");
+    assert!(html.contains(">Tout refuser</button>"), "{html}");
+}

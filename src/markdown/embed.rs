@@ -269,8 +269,9 @@ mod tests {
     fn maps_are_a_place_and_a_zoom() {
         let p = player(&spec(None, Some("51.5136, -0.0890"))).unwrap();
         assert!(
-            p.src
-                .starts_with("https://www.openstreetmap.org/export/embed.html?bbox=-0.10273%2C51.5"),
+            p.src.starts_with(
+                "https://www.openstreetmap.org/export/embed.html?bbox=-0.10273%2C51.5"
+            ),
             "{}",
             p.src
         );

@@ -6,6 +6,7 @@
 //! drives it, in parallel, and hands the bytes to the output.
 
 pub mod atom;
+pub mod consent;
 pub mod context;
 mod escape;
 mod feeds;
@@ -50,7 +51,7 @@ pub struct RenderState {
     /// (language, template) → the translations that template uses.
     strings_used: TranslationSubsets,
     /// Consent banner and blocked scripts; `None` when only necessary cookies exist.
-    consent: Option<legal::ConsentView>,
+    consent: Option<consent::ConsentView>,
     /// The content security policy as a `<meta http-equiv>` carries it, unless
     /// `[build] csp_meta = false`.
     csp_meta: Option<String>,
@@ -77,7 +78,7 @@ impl RenderState {
             Some(tera) if !diagnostics.has_errors() => Ok(RenderState {
                 tera,
                 shared: Shared::new(site, plan),
-                consent: legal::consent_view(site, plan),
+                consent: consent::consent_view(site, plan),
                 csp_meta: site
                     .config
                     .build

@@ -198,6 +198,8 @@ impl Renderer<'_> {
         };
         context.insert("chapter", &chapter);
         context.insert("consent", &self.state.consent);
+        let banner = self.state.consent.as_ref().map(|c| c.banner(t));
+        context.insert("consent_banner", &banner);
         context.insert("csp_meta", &self.state.csp_meta);
         context.insert("feeds", &self.feed_links(route));
         context.insert("notices_href", &layout.href(&Layout::notices_list(1)));

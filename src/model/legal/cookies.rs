@@ -101,7 +101,9 @@ pub struct Cookie {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cookies {
-    /// Raise it when services or categories change: earlier consent then no longer counts.
+    /// Optional: raising it asks every visitor again even when the inventory is unchanged
+    /// (the inventory itself is hashed into the revision consent is stored with).
+    #[serde(default)]
     pub revision: u32,
     #[serde(default)]
     pub introduction: String,
@@ -109,9 +111,69 @@ pub struct Cookies {
     pub services: Vec<Spanned<Service>>,
     #[serde(default)]
     pub cookies: Vec<Spanned<Cookie>>,
+    #[serde(default)]
+    pub consent: ConsentSettings,
+}
+
+/// `[consent]`: how long a choice holds and where a record of each choice is sent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentSettings {
+    /// Days after which a stored choice is asked again (about six months by default).
+    #[serde(default = "default_expiry_days")]
+    pub expiry_days: u32,
+    /// A first-party path (`/api/consent`) that receives a JSON record of every choice.
+    pub log_endpoint: Option<Spanned<String>>,
+}
+
+impl Default for ConsentSettings {
+    fn default() -> Self {
+        ConsentSettings {
+            expiry_days: default_expiry_days(),
+            log_endpoint: None,
+        }
+    }
+}
+
+fn default_expiry_days() -> u32 {
+    182
 }
 
 impl Cookies {
+    /// The revision a visitor's choice is stored with: a hash of everything consent is
+    /// asked for (the non-necessary services with their hosts, kinds and scripts, and the
+    /// non-necessary cookies) and of `revision`, so any change to them asks again.
+    pub fn inventory_revision(&self) -> String {
+        let services: Vec<&Service> = self
+            .services
+            .iter()
+            .map(|s| s.get_ref())
+            .filter(|s| s.category.needs_consent())
+            .collect();
+        let cookies: Vec<&Cookie> = self
+            .cookies
+            .iter()
+            .map(|c| c.get_ref())
+            .filter(|c| c.category.needs_consent())
+            .collect();
+        let text = serde_json::to_string(&(self.revision, services, cookies)).unwrap_or_default();
+        // FNV-1a, 64 bits: stable across builds and platforms, and no secret to keep.
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        format!("{hash:016x}")
+    }
+
+    /// Whether a Google tag is declared (its scripts or hosts), for Consent Mode.
+    pub fn has_google_tag(&self) -> bool {
+        const GOOGLE: [&str; 2] = ["www.googletagmanager.com", "www.google-analytics.com"];
+        self.services.iter().map(|s| s.get_ref()).any(|s| {
+            s.hosts
+                .iter()
+                .any(|h| GOOGLE.iter().any(|g| h.as_str() == format!("https://{g}")))
+        })
+    }
+
     /// The services' ids, in file order.
     pub fn service_ids(&self) -> Vec<&str> {
         self.services
@@ -210,6 +272,7 @@ pub fn parse(text: &str) -> Result<Cookies, Vec<Diagnostic>> {
     let mut problems = duplicate_services(&cookies, at);
     problems.extend(script_problems(&cookies, at));
     problems.extend(cookie_service_problems(&cookies, at));
+    problems.extend(log_endpoint_problem(&cookies, at));
     if problems.is_empty() {
         Ok(cookies)
     } else {
@@ -271,6 +334,27 @@ fn script_problems(cookies: &Cookies, at: Embedding<'_>) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// The consent log is first-party: a path on the site's own origin.
+fn log_endpoint_problem(cookies: &Cookies, at: Embedding<'_>) -> Option<Diagnostic> {
+    let endpoint = cookies.consent.log_endpoint.as_ref()?;
+    let path = endpoint.get_ref();
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\')
+        });
+    (!ok).then(|| {
+        at.error_span(
+            &endpoint.span(),
+            format!(
+                "`log_endpoint` `{}` is not a path on this site",
+                path.escape_debug()
+            ),
+        )
+        .hint("consent records go to the site's own server: write a path such as \"/api/consent\"")
+    })
 }
 
 /// A cookie's service exists and has the cookie's category.
