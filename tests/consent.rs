@@ -316,3 +316,23 @@ fn the_banner_speaks_the_pages_language() {
     assert!(html.contains(">Paramètres des cookies</button>"), "{html}");
     assert!(html.contains(">Tout refuser</button>"), "{html}");
 }
+
+#[test]
+fn a_declared_script_written_into_a_page_by_hand_still_waits_for_consent() {
+    let site = site_allowing_html();
+    let out = build(&[
+        ("data/site.toml", &site),
+        ("data/cookies.toml", STATS),
+        ("static/js/stats.js", "1"),
+        (
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\n<script src=\"/js/stats.js\"></script>\n",
+        ),
+    ]);
+    let html = &out["a/index.html"];
+    assert!(!html.contains("<script src=\"/js/stats.js\""), "{html}");
+    assert!(
+        html.contains("<script data-consent-src=\"/js/stats.js\" data-consent-category=\"analytics\" type=\"text/plain\"></script>"),
+        "{html}"
+    );
+}

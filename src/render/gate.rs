@@ -24,26 +24,45 @@ const LOADING: &str =
 #[derive(Debug, Clone, Default)]
 pub struct Gate {
     hosts: BTreeMap<Origin, &'static str>,
+    /// The declared first-party scripts of such services, as pages link them (`/js/s.js`):
+    /// hand-written HTML that loads one is held like the theme's copy.
+    scripts: BTreeMap<String, &'static str>,
     /// Gate every page, not only those naming a gated host (`raw_html = "allow"`: hand
     /// written HTML may spell a host with character references).
     always: bool,
 }
 
 impl Gate {
-    pub fn new(cookies: &Cookies, always: bool) -> Gate {
-        let hosts = cookies
-            .services
-            .iter()
-            .map(|s| s.get_ref())
-            .filter(|s| s.category.needs_consent())
+    pub fn new(cookies: &Cookies, plan: &crate::plan::Plan, always: bool) -> Gate {
+        let optional = || {
+            cookies
+                .services
+                .iter()
+                .map(|s| s.get_ref())
+                .filter(|s| s.category.needs_consent())
+        };
+        let hosts = optional()
             .flat_map(|s| s.hosts.iter().map(|h| (h.clone(), s.category.key())))
             .collect();
-        Gate { hosts, always }
+        let scripts = optional()
+            .flat_map(|s| {
+                s.scripts
+                    .iter()
+                    .filter(|src| src.starts_with('/') && !src.starts_with("//"))
+                    .map(|src| (plan.href(src.trim_start_matches('/')), s.category.key()))
+            })
+            .collect();
+        Gate {
+            hosts,
+            scripts,
+            always,
+        }
     }
 
     /// The page with every gated resource made inert; unchanged when there is none.
     pub fn apply(&self, html: Vec<u8>) -> Vec<u8> {
-        if self.hosts.is_empty() || !(self.always || self.mentions_a_host(&html)) {
+        let nothing_to_gate = self.hosts.is_empty() && (!self.always || self.scripts.is_empty());
+        if nothing_to_gate || !(self.always || self.mentions_a_host(&html)) {
             return html;
         }
         let mut out = Vec::with_capacity(html.len() + 256);
@@ -54,7 +73,10 @@ impl Gate {
                 let Some(value) = el.get_attribute(name) else {
                     continue;
                 };
-                let Some(found) = self.category_of(name, &value) else {
+                let script = (tag == "script" && name == "src")
+                    .then(|| self.scripts.get(value.trim()).copied())
+                    .flatten();
+                let Some(found) = script.or_else(|| self.category_of(name, &value)) else {
                     continue;
                 };
                 category = Some(found);
@@ -109,11 +131,21 @@ mod tests {
     use super::*;
 
     fn gate() -> Gate {
+        let mut gate = Gate::default();
         let cookies = crate::legal::cookies::parse(
             "revision = 1\n[[services]]\nid = \"v\"\nname = \"V\"\nprovider = \"V\"\ncategory = \"marketing\"\npurpose = \"P\"\nhosts = [\"https://video.example\"]\n[[services]]\nid = \"cdn\"\nname = \"C\"\nprovider = \"C\"\ncategory = \"strictly_necessary\"\npurpose = \"P\"\nhosts = [\"https://cdn.example\"]\n",
         )
         .unwrap();
-        Gate::new(&cookies, false)
+        for service in cookies.services.iter().map(|s| s.get_ref()) {
+            if service.category.needs_consent() {
+                for host in &service.hosts {
+                    gate.hosts.insert(host.clone(), service.category.key());
+                }
+            }
+        }
+        gate.scripts.insert("/js/stats.js".to_string(), "analytics");
+        gate.always = true;
+        gate
     }
 
     fn gated(html: &str) -> String {
@@ -138,6 +170,16 @@ mod tests {
             html.matches("data-consent-category=\"marketing\"").count(),
             7,
             "{html}"
+        );
+    }
+
+    #[test]
+    fn a_declared_first_party_script_written_by_hand_is_held() {
+        let html =
+            gated("<script src=\"/js/stats.js\"></script><script src=\"/js/menu.js\"></script>");
+        assert_eq!(
+            html,
+            "<script data-consent-src=\"/js/stats.js\" data-consent-category=\"analytics\" type=\"text/plain\"></script><script src=\"/js/menu.js\"></script>"
         );
     }
 

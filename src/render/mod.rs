@@ -86,6 +86,7 @@ impl RenderState {
                     .then(|| crate::legal::csp::Policy::new(&site.legal.cookies).meta()),
                 gate: gate::Gate::new(
                     &site.legal.cookies,
+                    plan,
                     site.config.build.raw_html == crate::config::RawHtml::Allow,
                 ),
                 strings_used: translation_subsets(site, plan),
