@@ -57,7 +57,11 @@ fn each_activity_shows_the_policy_purpose_its_basis_recipients_and_transfers() {
         html,
         "Sending a monthly newsletter to members and latest updates on products/services e.g. Conference/Records Week",
     );
-    assert_eq!(cells[1], "Newsletters about the institute&#39;s work");
+    assert_eq!(
+        cells[1],
+        "<a href=\"/privacy/#purpose-newsletter\">Newsletters about the institute&#39;s work</a>",
+        "the purpose links to its row in the policy"
+    );
     assert_eq!(
         cells[2], "Your consent (Art. 6(1)(a))",
         "the policy's basis"
