@@ -124,19 +124,31 @@ fn cookie_page_groups_by_category_and_scripts_are_blocked_until_consent() {
     assert!(cookies.contains("id=\"consent-preferences\""));
     for page in ["index.html", "about/index.html", "cookies/index.html"] {
         let html = &site[page];
-        assert!(html.contains("<script type=\"text/plain\" data-consent-category=\"analytics\" data-src=\"/js/stats.js\"></script>"), "{page}");
+        assert!(html.contains("<script type=\"text/plain\" data-consent-category=\"analytics\" data-consent-src=\"/js/stats.js\"></script>"), "{page}");
         assert!(
             html.contains("<script src=\"/consent.js\" defer></script>"),
             "{page}"
         );
-        assert!(html.contains("aria-label=\"Cookie consent\" data-revision=\"2\" data-categories=\"analytics\" hidden>"), "{page}");
+        assert!(
+            html.contains(
+                "aria-label=\"Cookie consent\" data-consent-config=\"{&quot;r&quot;:&quot;"
+            ),
+            "{page}"
+        );
+        assert!(html.contains("&quot;c&quot;:[&quot;functional&quot;,&quot;analytics&quot;,&quot;marketing&quot;],&quot;k&quot;:{&quot;analytics&quot;:[&quot;iris_visit&quot;]},&quot;e&quot;:182,&quot;l&quot;:null,&quot;g&quot;:false}\" tabindex=\"-1\" hidden>"), "{page}");
         assert!(
             !html.contains("<script src=\"/js/stats.js\""),
             "{page} must not load analytics unblocked"
         );
     }
     let banner = &site["index.html"];
-    for button in ["Accept all", "Reject all", "Preferences"] {
+    for button in [
+        "Accept all",
+        "Reject all",
+        "Preferences",
+        "Save my choice",
+        "Cookie settings",
+    ] {
         assert!(banner.contains(&format!(">{button}</")), "{button}");
     }
 }

@@ -3,7 +3,9 @@
 //! carries all of them, generated from these files so they cannot drift or go stale.
 
 pub mod cookies;
+pub mod csp;
 pub mod ethics;
+pub mod origin;
 pub mod privacy;
 pub mod record;
 pub mod schedules;
