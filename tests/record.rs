@@ -57,7 +57,11 @@ fn each_activity_shows_the_policy_purpose_its_basis_recipients_and_transfers() {
         html,
         "Sending a monthly newsletter to members and latest updates on products/services e.g. Conference/Records Week",
     );
-    assert_eq!(cells[1], "Newsletters about the institute&#39;s work");
+    assert_eq!(
+        cells[1],
+        "<a href=\"/privacy/#purpose-newsletter\">Newsletters about the institute&#39;s work</a>",
+        "the purpose links to its row in the policy"
+    );
     assert_eq!(
         cells[2], "Your consent (Art. 6(1)(a))",
         "the policy's basis"
@@ -355,7 +359,7 @@ fn the_csv_holds_every_row_of_the_toml_with_the_policy_columns() {
     );
     // Each row equals the TOML row, read back independently.
     let mut toml_rows = Vec::new();
-    for id in ["membership", "accreditation", "training"] {
+    for id in ["membership", "accreditation", "training", "website"] {
         let text = std::fs::read_to_string(format!(
             "{}/data/schedules/{id}.toml",
             env!("CARGO_MANIFEST_DIR")
@@ -388,7 +392,7 @@ fn the_csv_holds_every_row_of_the_toml_with_the_policy_columns() {
             r
         })
         .collect();
-    assert_eq!(csv_rows.len(), 32);
+    assert_eq!(csv_rows.len(), 33);
     let newsletter = &rows[5];
     assert_eq!(newsletter[3], "Newsletters about the institute's work");
     assert_eq!(newsletter[4], "Your consent (Art. 6(1)(a))");
@@ -406,6 +410,7 @@ fn the_csv_holds_every_row_of_the_toml_with_the_policy_columns() {
         ("events", "Running chapter meetings and events"),
         ("certification", "Certification"),
         ("newsletter", "Newsletters about the institute's work"),
+        ("analytics", "Counting visits to our websites"),
     ];
     let toml_rows: Vec<Vec<String>> = toml_rows
         .into_iter()
@@ -443,7 +448,12 @@ fn the_json_has_a_version_the_controller_the_dpo_and_each_activity() {
             .iter()
             .map(|s| s["id"].as_str().unwrap())
             .collect::<Vec<_>>(),
-        ["membership", "accreditation", "training"]
+        ["membership", "accreditation", "training", "website"]
+    );
+    assert_eq!(
+        schedules[3]["rows"][0]["recipients"],
+        serde_json::json!([]),
+        "self-hosted: no one receives the data"
     );
     let newsletter = &schedules[0]["rows"][4];
     assert_eq!(newsletter["function"], "Member electronic communications");
@@ -520,4 +530,22 @@ fn a_controller_reached_through_a_contact_page_is_linked_from_the_record() {
     assert_eq!(json["controller"]["contact_page"], "@/contact.md");
     assert_eq!(json["controller"]["email"], serde_json::Value::Null);
     assert_eq!(json["dpo"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_policy_purpose_no_schedule_row_serves_is_a_warning_at_its_id() {
+    let mut sources = example_sources();
+    sources.remove("data/schedules/website.toml");
+    let (_, warnings) = chapterhouse::build::build_in_memory(&sources, &options())
+        .unwrap_or_else(|d| panic!("{d}"));
+    let text = warnings.to_string();
+    assert!(
+        text.contains("data/privacy.toml:85:6: warning: purpose `analytics` is served by no row of the data-processing schedules"),
+        "{text}"
+    );
+    assert!(
+        text.contains("hint: add a row with `serves = \"analytics\"` to the schedule of the service it belongs to, so the record of processing covers it"),
+        "{text}"
+    );
+    assert_eq!(text.matches("is served by no row").count(), 1, "{text}");
 }

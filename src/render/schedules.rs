@@ -12,7 +12,7 @@ use tera::Context;
 use crate::diagnostics::Diagnostic;
 use crate::legal::record::{self, Activity, RowRecipient};
 use crate::model::Site;
-use crate::plan::Plan;
+use crate::plan::{Layout, LegalPage, Plan};
 
 use super::legal::{MarkdownFn, Strings, label};
 use super::privacy::Inline;
@@ -21,8 +21,10 @@ use super::privacy::Inline;
 #[derive(Serialize)]
 struct RowView<'a> {
     purpose: &'a str,
-    /// The name of the policy's purpose it serves.
+    /// The name of the policy's purpose it serves, and its id (the privacy page's
+    /// `#purpose-<id>`).
     serves: String,
+    serves_id: &'a str,
     /// That purpose's legal bases, as the theme names them, with their articles.
     legal_basis: String,
     processing: &'a str,
@@ -55,6 +57,7 @@ fn row_view<'a>(activity: &Activity<'a>, t: &Strings) -> RowView<'a> {
     RowView {
         purpose: row.purpose.get_ref(),
         serves,
+        serves_id: row.serves.get_ref().as_str(),
         legal_basis,
         processing: &row.processing,
         personal_data: &row.personal_data,
@@ -139,6 +142,10 @@ pub(super) fn data_processing(
         })
         .collect();
     context.insert("schedules", &schedules);
+    context.insert(
+        "privacy_href",
+        &plan.href(&Layout::legal(LegalPage::Privacy)),
+    );
     context.insert("csv_href", &plan.href("data-processing/schedules.csv"));
     context.insert("json_href", &plan.href("data-processing/schedules.json"));
     Ok(())

@@ -110,6 +110,9 @@ pub fn load(
         let problems = record::check(privacy, &schedules, chapters);
         ok &= problems.is_empty();
         diagnostics.extend(problems);
+        if let (true, Some(file)) = (ok, sources.get(privacy::PRIVACY_PATH)) {
+            diagnostics.extend(record::unserved(privacy, &file.text, &schedules));
+        }
     }
     match (privacy, cookies, ethics) {
         (Some(privacy), Some(cookies), Some(ethics)) if ok => Some(Legal {

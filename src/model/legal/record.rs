@@ -141,6 +141,27 @@ pub fn check(
     problems
 }
 
+/// Purposes of the policy that no schedule row serves: the record of processing should
+/// cover every processing the policy describes (GDPR Art. 30(1)); a warning at the id.
+pub fn unserved(privacy: &Privacy, privacy_text: &str, schedules: &[Schedule]) -> Vec<Diagnostic> {
+    privacy
+        .purposes
+        .iter()
+        .filter(|p| {
+            !schedules
+                .iter()
+                .flat_map(|s| &s.data.rows)
+                .any(|row| row.serves.get_ref() == p.id.get_ref())
+        })
+        .map(|p| {
+            let id = p.id.get_ref();
+            Diagnostic::warning(format!("purpose `{id}` is served by no row of the data-processing schedules"))
+                .at(PRIVACY_PATH, privacy_text, p.id.span().start)
+                .hint(format!("add a row with `serves = \"{id}\"` to the schedule of the service it belongs to, so the record of processing covers it"))
+        })
+        .collect()
+}
+
 fn unknown_purpose(privacy: &Privacy, schedule: &Schedule, row: &Row) -> Diagnostic {
     let id = row.serves.get_ref().as_str();
     let ids: Vec<&str> = privacy
