@@ -9,8 +9,15 @@ fuzz_target!(|text: &str| {
         assert!(diagnostic.location.is_some());
         let _ = diagnostic.to_string();
     }
-    let Ok(slug) = ChapterSlug::parse("fuzz") else { return };
-    if let Err(problems) = chapter::parse(slug, "data/chapters/fuzz.toml", text, &LanguageTag::default()) {
+    let Ok(slug) = ChapterSlug::parse("fuzz") else {
+        return;
+    };
+    if let Err(problems) = chapter::parse(
+        slug,
+        "data/chapters/fuzz.toml",
+        text,
+        &LanguageTag::default(),
+    ) {
         for problem in problems {
             let _ = problem.to_string();
         }

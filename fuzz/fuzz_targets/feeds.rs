@@ -30,6 +30,12 @@ fuzz_target!(|input: (&str, &str)| {
     let xml = atom::render(&feed, &[entry]);
     assert!(!xml.chars().any(is_forbidden_char), "{xml:?}");
     let line = ical::fold(&format!("SUMMARY:{}", ical::escape_text(title)));
-    let content = line.strip_suffix("\r\n").unwrap_or(&line).replace("\r\n ", "");
-    assert!(content.chars().all(|c| c == '\t' || !c.is_control()), "{line:?}");
+    let content = line
+        .strip_suffix("\r\n")
+        .unwrap_or(&line)
+        .replace("\r\n ", "");
+    assert!(
+        content.chars().all(|c| c == '\t' || !c.is_control()),
+        "{line:?}"
+    );
 });

@@ -1,7 +1,8 @@
-//! Slugs, page paths and aliases never map outside the output folder.
+//! Slugs, page paths and aliases never map outside the output folder, and a path the output
+//! writer and its marker accept holds no control character, `..` or absolute start.
 #![no_main]
 
-use chapterhouse::model::{Scope, page};
+use chapterhouse::model::{OutputPath, Scope, page};
 use chapterhouse::plan::{alias_output, page_url, safe_relative_path};
 use libfuzzer_sys::fuzz_target;
 
@@ -13,10 +14,30 @@ fuzz_target!(|input: (&str, &str, &str)| {
         && let Ok(url) = page_url(&page)
     {
         let output = format!("{url}index.html");
-        assert!(safe_relative_path(&output).is_ok(), "{file:?} {slug:?} -> {output:?}");
+        assert!(
+            safe_relative_path(&output).is_ok(),
+            "{file:?} {slug:?} -> {output:?}"
+        );
     }
     if let Ok(output) = alias_output(alias) {
-        assert!(safe_relative_path(&output).is_ok(), "{alias:?} -> {output:?}");
+        assert!(
+            safe_relative_path(&output).is_ok(),
+            "{alias:?} -> {output:?}"
+        );
+    }
+    for path in [file, alias] {
+        if let Ok(output) = OutputPath::parse(path) {
+            assert!(
+                !path.chars().any(char::is_control) && !path.starts_with('/'),
+                "{path:?}"
+            );
+            assert!(
+                output
+                    .segments()
+                    .all(|s| !s.is_empty() && s != "." && s != ".."),
+                "{path:?}"
+            );
+        }
     }
 });
 
