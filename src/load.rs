@@ -28,6 +28,13 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
     if let Some(legal) = &legal {
         fragments = take_privacy_sections(legal, &mut pages, sources, &mut diagnostics);
         notices.extend(policy_notices(&legal.privacy));
+        if let Some(policy) = sources.get(crate::legal::privacy::PRIVACY_PATH) {
+            diagnostics.extend(crate::legal::privacy::rules::check_chapters(
+                &legal.privacy,
+                &policy.text,
+                chapters.values(),
+            ));
+        }
     }
     notices.sort_by(|a, b| (b.front.date, &a.slug).cmp(&(a.front.date, &b.slug)));
     let theme_name = config.as_ref().map_or("default", |c| c.theme.as_str());
@@ -302,8 +309,9 @@ fn policy_notices(privacy: &crate::legal::Privacy) -> Vec<Notice> {
                 expires: None,
                 kind: notice::NoticeKind::Policy,
                 pinned: false,
-                summary: change.summary.clone(),
+                summary: change.summary.to_string(),
                 agm: None,
+                effective: change.effective.as_ref().map(|e| *e.get_ref()),
             };
             let slug = format!("privacy-policy-updated-{}", change.date.0);
             Notice::generated(crate::legal::privacy::PRIVACY_PATH, slug, front, "privacy/")

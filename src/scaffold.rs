@@ -30,17 +30,26 @@ pub const STARTER_LEGAL: [(&str, &str); 4] = [
     (
         "data/privacy.toml",
         r#"last_updated = 2026-01-01
+jurisdiction = "uk"
 rights = ["access", "rectification", "erasure", "restriction", "portability", "objection"]
 automated_decision_making = "We make no decisions about you by automated means alone."
+# Who receives personal data and where it goes: tables of entries, or "none".
+recipients = "none"
+transfers = "none"
+representatives = "none"
 
 [retention]
 default = "Six years after your membership ends."
 
 [[purposes]]
+id = "membership"
 name = "Administering your membership"
 description = "Keeping the register of members and contacting you about your membership."
+data_subjects = ["members"]
 data = ["name", "email address"]
 legal_bases = ["contract"]
+requirement = "contractual"
+if_not_provided = "We cannot admit you as a member."
 
 [supervisory_authority]
 name = "Information Commissioner's Office"
@@ -134,7 +143,7 @@ pub fn new_chapter(root: &Path, slug: &str) -> Result<Vec<PathBuf>, Diagnostic> 
     let name = title_case(slug.as_str());
     let data = format!(
         r#"name = "{name}"
-country = "Country"
+country = "United Kingdom"   # outside the UK and the EEA, add the chapter to a transfer in privacy.toml
 # region = "Europe"          # groups the chapters directory; defaults to the country
 # language = "en"            # defaults to site.toml's language
 timezone = "Europe/London"   # an IANA time zone

@@ -310,7 +310,7 @@ fn hostile_front_matter_slugs_stay_inside_the_output() {
 
 #[test]
 fn data_is_escaped_in_templates() {
-    let chapter = "name = \"<script>alert('x')</script>\"\ncountry = \"<b>UK</b>\"\ntimezone = \"Europe/London\"\n[contact]\nemail = \"l@t.example\\\" onmouseover=\\\"x()\"\n";
+    let chapter = "name = \"<script>alert('x')</script>\"\ncountry = \"United Kingdom\"\nregion = \"<b>UK</b>\"\ntimezone = \"Europe/London\"\n[contact]\nemail = \"l@t.example\\\" onmouseover=\\\"x()\"\n";
     let sources = sources_with_legal([
         ("data/site.toml", SITE_TOML),
         ("data/chapters/evil.toml", chapter),
@@ -322,7 +322,9 @@ fn data_is_escaped_in_templates() {
         html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
         "{html}"
     );
-    assert!(!html.contains("<b>UK</b>"));
+    assert!(!site["chapters/index.html"].contains("<b>UK</b>"));
+    let directory = &site["chapters/index.html"];
+    assert!(directory.contains("&lt;b&gt;UK&lt;/b&gt;"), "{directory}");
     assert!(
         !html.contains("\" onmouseover=\""),
         "attribute injection: {html}"

@@ -22,7 +22,7 @@ fn privacy_policy_has_an_accessible_legal_basis_table_with_one_row_per_purpose()
     assert!(html.contains("<th scope=\"col\">Legal basis</th>"));
     let table = &html[html.find("<table").unwrap()..html.find("</table>").unwrap()];
     assert_eq!(
-        table.matches("<th scope=\"row\">").count(),
+        table.matches("<th scope=\"row\" id=\"purpose-").count(),
         5,
         "one row per purpose"
     );
@@ -49,6 +49,65 @@ fn privacy_policy_has_an_accessible_legal_basis_table_with_one_row_per_purpose()
         "a merged section is not a page of its own"
     );
     assert!(!html.contains("href=\"#\""), "no placeholder links");
+    for sentence in [
+        "Whose data",
+        "event delegates, speakers, guests",
+        "Special-category data: health data (Art. 9(2)(a): your explicit consent)",
+        "Do you have to give it? Yes: our contract with you requires it. We cannot admit you as a member",
+        "Do you have to give it? No: it is up to you.",
+        "Our representative (the European Union) Records Stewards Representation SAS",
+        "Ask the data protection officer at dpo@iris.example for a copy of the clauses.",
+        "Transfers outside the UK and the European Economic Area",
+        "We keep data longer than stated only in these cases: an unresolved complaint, dispute or legal claim: We keep the data concerned until it is resolved",
+        "We send your membership record as a CSV file or as JSON",
+        "Where we use your data for direct marketing, you can object at any time and we will stop: this right is absolute.",
+        "we may charge a reasonable fee",
+    ] {
+        assert!(text.contains(sentence), "missing {sentence:?} in {text}");
+    }
+}
+
+#[test]
+fn stated_none_is_printed_and_a_chapter_site_names_its_own_authority_first() {
+    let starter = build_sources(
+        &sources_with_legal([("data/site.toml", SITE_TOML)]),
+        &options(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let text = text_of(&starter["privacy/index.html"]);
+    assert!(
+        text.contains("We do not share your personal data with anyone else."),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "We do not transfer your personal data outside the UK and the European Economic Area."
+        ),
+        "{text}"
+    );
+    let sources = read_tree(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let paris = PlanOptions {
+        chapter: Some(ChapterSlug::parse("paris").unwrap()),
+        ..options()
+    };
+    let site = build_sources(&sources, &paris).unwrap_or_else(|d| panic!("{d}"));
+    let text = text_of(&site["privacy/index.html"]);
+    let cnil = text
+        .find("Commission nationale de l'informatique et des libertés (CNIL)")
+        .expect("CNIL named");
+    let ico = text
+        .find("Information Commissioner's Office")
+        .expect("ICO named");
+    assert!(cnil < ico, "the chapter's authority comes first: {text}");
+    assert!(
+        text.contains("Transferts hors du Royaume-Uni et de l'Espace économique européen"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Données sensibles : données de santé")
+            || text.contains("Données sensibles: données de santé"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -235,7 +294,7 @@ fn bad_legal_data_is_reported_with_file_line_and_allowed_values() {
         ("data/site.toml", SITE_TOML),
         ("data/privacy.toml", &privacy),
     ]);
-    assert!(errors.contains("data/privacy.toml:12:28: error: unknown variant `legitimate_interest`, expected one of `consent`, `contract`, `legal_obligation`, `vital_interests`, `public_task`, `legitimate_interests`"), "{errors}");
+    assert!(errors.contains("data/privacy.toml:19:28: error: unknown variant `legitimate_interest`, expected one of `consent`, `contract`, `legal_obligation`, `vital_interests`, `public_task`, `legitimate_interests`"), "{errors}");
 
     let privacy = format!(
         "{}\n[[changes]]\ndate = 2026-02-01\nsummary = \"x\"\n",
@@ -325,5 +384,139 @@ fn a_missing_translation_key_falls_back_to_english_and_warns() {
     assert!(
         berlin.contains(">Startseite</a>") && berlin.contains(">Chapters</a>"),
         "German where translated, English otherwise"
+    );
+}
+
+#[test]
+fn chapters_and_their_processors_abroad_need_a_transfer_and_transfers_name_someone() {
+    let chapter = "name = \"Toronto\"\ncountry = \"Canada\"\ntimezone = \"America/Toronto\"\n[contact]\nemail = \"t@t.example\"\n[legal]\nprocessors = [{ name = \"Mapleroom\", purpose = \"room booking\", location = [\"Canada\", \"United States\"] }]\n";
+    let privacy = chapterhouse::scaffold::STARTER_LEGAL[0]
+        .1
+        .replace("transfers = \"none\"\n", "")
+        + "\n[[transfers]]\nrecipient = \"Nobody Ltd\"\ndestination = \"Japan\"\nsafeguard = \"adequacy_decision\"\n";
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/chapters/toronto.toml", chapter),
+        ("data/privacy.toml", &privacy),
+    ]);
+    for expected in [
+        "data/chapters/toronto.toml:2:11: error: the Toronto chapter is in Canada, outside the UK and the EEA, but no transfer in data/privacy.toml covers it",
+        "data/chapters/toronto.toml:7:74: error: Mapleroom holds data in Canada, outside the UK and the EEA, but no `[[transfers]]` entry covers it",
+        "data/chapters/toronto.toml:7:74: error: Mapleroom holds data in United States, outside the UK and the EEA, but no `[[transfers]]` entry covers it",
+        "data/privacy.toml:27:13: error: the transfer names `Nobody Ltd`, which is not a recipient",
+    ] {
+        assert!(
+            errors.contains(expected),
+            "missing {expected:?} in:\n{errors}"
+        );
+    }
+    assert!(
+        errors.contains("= hint: add `chapters = [\"toronto\"]`"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn generated_pages_are_linked_with_at_links_under_a_sub_path_and_on_chapter_sites() {
+    let page = "+++\ntitle = \"Help\"\n+++\n\nSee the [cookie policy](@/cookies/), the [notices](@/notices/#latest) and the [privacy policy](@/privacy/).\n";
+    let chapter_page = "+++\ntitle = \"Local\"\n+++\n\nRead the [oath](@/oath/).\n";
+    let chapter = "name = \"York\"\ncountry = \"United Kingdom\"\ntimezone = \"Europe/London\"\nsite_url = \"https://york.t.example/\"\n[contact]\nemail = \"y@t.example\"\n";
+    let sources = sources_with_legal([
+        (
+            "data/site.toml",
+            SITE_TOML
+                .replace("https://t.example/", "https://t.example/sub/")
+                .leak() as &str,
+        ),
+        ("content/help.md", page),
+        ("data/chapters/york.toml", chapter),
+        ("content/chapters/york/local.md", chapter_page),
+    ]);
+    let site = build_sources(&sources, &options()).unwrap_or_else(|d| panic!("{d}"));
+    let html = &site["help/index.html"];
+    for href in ["/sub/cookies/", "/sub/notices/#latest", "/sub/privacy/"] {
+        assert!(
+            html.contains(&format!("href=\"{href}\"")),
+            "{href} in {html}"
+        );
+    }
+    let york = PlanOptions {
+        chapter: Some(ChapterSlug::parse("york").unwrap()),
+        ..options()
+    };
+    let site = build_sources(&sources, &york).unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        site["local/index.html"].contains("href=\"/oath/\""),
+        "{}",
+        site["local/index.html"]
+    );
+
+    let wrong = "+++\ntitle = \"Help\"\n+++\n\nSee the [cookie policy](@/cookie/).\n";
+    let errors = build_errors(&[("data/site.toml", SITE_TOML), ("content/help.md", wrong)]);
+    assert!(
+        errors.contains("content/help.md:5:9: error: the link `@/cookie/` names no generated page"),
+        "{errors}"
+    );
+    assert!(errors.contains("did you mean `@/cookies/`?"), "{errors}");
+}
+
+#[test]
+fn headings_in_legal_texts_fit_the_page_outline() {
+    let privacy = chapterhouse::scaffold::STARTER_LEGAL[0].1.replace(
+        "jurisdiction = \"uk\"\n",
+        "jurisdiction = \"uk\"\nintroduction = \"\"\"\n### Scope\n\nThis policy covers members.\n\n#### Children\n\nAdults only.\n\"\"\"\n",
+    );
+    let sources = sources_with_legal([
+        ("data/site.toml", SITE_TOML),
+        ("data/privacy.toml", &privacy),
+    ]);
+    let site = build_sources(&sources, &options()).unwrap_or_else(|d| panic!("{d}"));
+    let html = &site["privacy/index.html"];
+    assert!(
+        html.contains("<h2 id=\"scope\">Scope <a class=\"anchor\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h3 id=\"children\">Children <a class=\"anchor\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_policy_change_is_announced_on_every_site_with_the_day_it_applies() {
+    let sources = read_tree(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let paris = PlanOptions {
+        chapter: Some(ChapterSlug::parse("paris").unwrap()),
+        ..options()
+    };
+    let site = build_sources(&sources, &paris).unwrap_or_else(|d| panic!("{d}"));
+    let href = "/notices/privacy-policy-updated-2026-10-01/";
+    assert!(site["notices/index.html"].contains(href), "listed");
+    assert!(site["index.html"].contains(href), "on the chapter home");
+    let feed = feed_rs::parser::parse(site["notices/atom.xml"].as_bytes()).unwrap();
+    assert!(
+        feed.entries
+            .iter()
+            .any(|e| e.links.iter().any(|l| l.href.ends_with(href))),
+        "in the feed"
+    );
+    let notice = text_of(&site["notices/privacy-policy-updated-2026-10-01/index.html"]);
+    assert!(
+        notice.contains("Applicable à partir du 1 novembre 2026"),
+        "{notice}"
+    );
+    let org = example();
+    let notice = text_of(&org["notices/privacy-policy-updated-2026-10-01/index.html"]);
+    assert!(
+        notice.contains("This applies from 1 November 2026"),
+        "{notice}"
+    );
+    let policy = text_of(&org["privacy/index.html"]);
+    assert!(
+        policy.contains("The new text applies from 1 November 2026"),
+        "{policy}"
+    );
+    assert!(
+        org["chapters/london/index.html"].contains("/notices/privacy-policy-updated-2026-10-01/")
     );
 }

@@ -10,6 +10,7 @@ use toml::Spanned;
 use super::{ChapterSlug, LanguageTag};
 use crate::config::BaseUrl;
 use crate::diagnostics::Diagnostic;
+use crate::model::text::{Places, Prose};
 use crate::toml_data::{self, ClockTime, Date, Embedding, LocalDateTime};
 
 fn no_description() -> Spanned<String> {
@@ -21,7 +22,7 @@ fn no_description() -> Spanned<String> {
 #[serde(deny_unknown_fields)]
 pub struct ChapterData {
     pub name: String,
-    pub country: String,
+    pub country: Spanned<String>,
     /// Groups chapters in the directory; defaults to the country.
     pub region: Option<String>,
     pub language: Option<LanguageTag>,
@@ -53,14 +54,17 @@ pub struct ChapterLegal {
     /// The member oath in the chapter's language, one paragraph per entry.
     #[serde(default)]
     pub oath: Vec<String>,
+    /// The supervisory authority of the chapter's country, named first on its own site.
+    pub supervisory_authority: Option<crate::legal::privacy::Authority>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LocalProcessor {
-    pub name: String,
-    pub purpose: String,
-    pub location: String,
+    pub name: Prose,
+    pub purpose: Prose,
+    /// The country or countries where the processor holds the data.
+    pub location: Spanned<Places>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -157,7 +161,10 @@ pub struct Chapter {
 
 impl Chapter {
     pub fn region(&self) -> &str {
-        self.data.region.as_deref().unwrap_or(&self.data.country)
+        self.data
+            .region
+            .as_deref()
+            .unwrap_or(self.data.country.get_ref())
     }
 
     /// The file offset of byte `at` of the description's markdown (exact unless it has escapes).

@@ -1,6 +1,9 @@
 //! `data/site.toml`: the organisation, its base URL, language, theme and build settings.
 
 use serde::Deserialize;
+use toml::Spanned;
+
+use crate::model::text::Prose;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::LanguageTag;
@@ -22,7 +25,7 @@ pub struct SiteConfig {
     #[serde(default = "default_theme")]
     pub theme: String,
     pub controller: Controller,
-    pub dpo: Option<Dpo>,
+    pub dpo: Option<Spanned<Dpo>>,
     #[serde(default)]
     pub build: BuildSettings,
     /// Extra links shown in the main navigation after the built-in ones.
@@ -114,21 +117,28 @@ fn default_theme() -> String {
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Controller {
-    pub name: String,
-    pub address: String,
-    pub email: String,
-    pub phone: Option<String>,
+    pub name: Prose,
+    /// Postal address: every controller has one (GDPR Art. 13(1)(a)).
+    pub address: Prose,
+    pub email: Option<String>,
+    /// A contact form or page (`@/contact.md` or a URL), for controllers without a
+    /// published email address.
+    pub contact_page: Option<String>,
+    pub phone: Option<Prose>,
     /// Company or charity registration, shown in the footer and privacy policy.
-    pub registration: Option<String>,
+    pub registration: Option<Prose>,
 }
 
 /// The data protection officer, where the organisation has one.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dpo {
-    pub name: String,
-    pub email: String,
-    pub address: Option<String>,
+    /// A person's name or a role ("Data Protection Officer"); the contact details are
+    /// what the law requires (Art. 13(1)(b)), so at least one of them is given.
+    pub name: Option<Prose>,
+    pub email: Option<String>,
+    pub address: Option<Prose>,
+    pub contact_page: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -190,7 +200,18 @@ pub fn with_url_hint(mut diagnostic: Diagnostic) -> Diagnostic {
 /// Parses the text of `data/site.toml`.
 pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
     let at = Embedding::whole(SITE_CONFIG_PATH, text);
-    let config = toml_data::parse(text, at).map_err(with_url_hint)?;
+    let config: SiteConfig = toml_data::parse(text, at).map_err(with_url_hint)?;
+    if let Some(dpo) = &config.dpo {
+        let d = dpo.get_ref();
+        if d.email.is_none() && d.address.is_none() && d.contact_page.is_none() {
+            return Err(at
+                .error_span(
+                    &dpo.span(),
+                    "`[dpo]` gives no way to reach the data protection officer",
+                )
+                .hint("add `email`, `address` or `contact_page` (GDPR Art. 13(1)(b))"));
+        }
+    }
     // The site's title and description reach every feed and calendar.
     match crate::model::page::control_characters(text, at)
         .into_iter()

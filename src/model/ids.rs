@@ -96,6 +96,41 @@ impl<'de> Deserialize<'de> for ChapterSlug {
     }
 }
 
+/// An identifier by which one data entry refers to another (a schedule row names the
+/// privacy purpose it serves): the same rules as a chapter slug, so it is easy to type and
+/// never needs quoting in a URL fragment.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct DataId(String);
+
+impl DataId {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        ChapterSlug::parse(s).map(|slug| DataId(slug.0)).map_err(|_| {
+            format!(
+                "`{s}` is not a valid id; use lower-case letters, digits and single hyphens, e.g. `{}`",
+                slug::slugify(s)
+            )
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DataId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for DataId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        DataId::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Which site a page belongs to: the organisation's or one chapter's.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {

@@ -11,6 +11,7 @@ pub mod legal;
 pub mod notice;
 pub mod output_path;
 pub mod page;
+pub mod text;
 pub mod theme;
 
 use std::collections::BTreeMap;

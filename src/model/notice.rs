@@ -54,6 +54,9 @@ pub struct NoticeFrontMatter {
     #[serde(default)]
     pub summary: String,
     pub agm: Option<Agm>,
+    /// When what the notice announces applies, if later than `date` (a rule or policy
+    /// change announced in advance).
+    pub effective: Option<Date>,
 }
 
 fn general() -> NoticeKind {
@@ -94,6 +97,12 @@ impl Notice {
             slug,
             link: Some(link.to_string()),
         }
+    }
+
+    /// A notice generated from the legal data (a privacy-policy change): it concerns every
+    /// site that carries the policy, so chapter lists, feeds and homes show it too.
+    pub fn is_for_every_site(&self) -> bool {
+        self.link.is_some()
     }
 
     pub fn error_in_body(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
@@ -142,6 +151,20 @@ pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Notice, Vec<Diagnos
                 ),
             )
             .hint("`expires` is the first day the notice is no longer current"),
+        );
+    }
+    if let Some(effective) = front.effective
+        && effective < front.date
+    {
+        problems.push(
+            at.error_at(
+                0,
+                format!(
+                    "the notice's change takes effect ({}) before the notice is dated ({})",
+                    effective.0, front.date.0
+                ),
+            )
+            .hint("`effective` is the day the announced change applies: the `date` or later"),
         );
     }
     if front.kind == NoticeKind::Agm {

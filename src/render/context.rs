@@ -151,7 +151,7 @@ fn chapter_view(site: &Site, plan: &Plan, chapter: &Chapter, t: &Strings) -> Cha
     ChapterView {
         slug: chapter.slug.to_string(),
         name: chapter.data.name.clone(),
-        country: chapter.data.country.clone(),
+        country: chapter.data.country.get_ref().clone(),
         region: chapter.region().to_string(),
         language: chapter.language.as_str().to_string(),
         language_name: t
