@@ -69,3 +69,31 @@ fn example_institute_builds_with_its_chapters() {
         "drafts stay out"
     );
 }
+
+/// The example's inventory declares YouTube and OpenStreetMap for the London study group's
+/// embeds: the organisation's site uses both hosts, and the standalone Paris site, which
+/// shares the inventory but not those pages, is not told to remove them.
+#[test]
+fn example_is_check_clean_on_the_organisation_and_a_standalone_chapter() {
+    let sources = read_tree(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    for chapter in [None, Some("paris")] {
+        let mut plan = options();
+        plan.chapter = chapter.map(|c| chapterhouse::model::ChapterSlug::parse(c).unwrap());
+        let report = chapterhouse::check::run(
+            &sources,
+            &chapterhouse::check::CheckOptions {
+                plan,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            (
+                report.diagnostics.has_errors(),
+                report.diagnostics.warning_count()
+            ),
+            (false, 0),
+            "{chapter:?}: {}",
+            report.diagnostics
+        );
+    }
+}

@@ -213,12 +213,17 @@ pub fn privacy(site: &Site, now: jiff::Timestamp) -> Vec<Diagnostic> {
 
 /// Cookies and scripts: every declared host is used, else a warning (unless it serves what
 /// HTML does not show: fonts, beacons). A resource from a host the policy does not allow is
-/// a link problem, found by `build` as well.
+/// a link problem, found by `build` as well. A standalone chapter's site shares the
+/// organisation's inventory but has only its own pages, so it is not told to remove hosts.
 pub fn third_parties(
     site: &Site,
     pages: &BTreeMap<String, crate::links::CheckedPage>,
     root_url: &str,
+    standalone: bool,
 ) -> Vec<Diagnostic> {
+    if standalone {
+        return Vec::new();
+    }
     let cookies = &site.legal.cookies;
     let policy = Policy::new(cookies);
     let own = Origin::of_url(root_url);

@@ -87,6 +87,7 @@ pub fn run(sources: &SourceTree, options: &CheckOptions) -> CheckReport {
         &pipeline.site,
         pipeline.pages(),
         &pipeline.plan.layout.absolute(""),
+        pipeline.plan.layout.is_standalone(),
     ));
     report
         .diagnostics
