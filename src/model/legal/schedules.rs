@@ -121,7 +121,7 @@ pub fn parse(
     text: &str,
 ) -> Result<(Schedule, Vec<Diagnostic>), Vec<Diagnostic>> {
     let at = Embedding::whole(path, text);
-    let data: ScheduleData = toml_data::parse(text, at).map_err(|d| vec![d])?;
+    let data: ScheduleData = toml_data::parse(text, at)?;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     if data.rows.is_empty() {
