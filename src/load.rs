@@ -311,6 +311,7 @@ fn policy_notices(privacy: &crate::legal::Privacy) -> Vec<Notice> {
                 pinned: false,
                 summary: change.summary.to_string(),
                 agm: None,
+                effective: change.effective.as_ref().map(|e| *e.get_ref()),
             };
             let slug = format!("privacy-policy-updated-{}", change.date.0);
             Notice::generated(crate::legal::privacy::PRIVACY_PATH, slug, front, "privacy/")

@@ -403,3 +403,108 @@ fn chapters_and_their_processors_abroad_need_a_transfer_and_transfers_name_someo
         "{errors}"
     );
 }
+
+#[test]
+fn generated_pages_are_linked_with_at_links_under_a_sub_path_and_on_chapter_sites() {
+    let page = "+++\ntitle = \"Help\"\n+++\n\nSee the [cookie policy](@/cookies/), the [notices](@/notices/#latest) and the [privacy policy](@/privacy/).\n";
+    let chapter_page = "+++\ntitle = \"Local\"\n+++\n\nRead the [oath](@/oath/).\n";
+    let chapter = "name = \"York\"\ncountry = \"United Kingdom\"\ntimezone = \"Europe/London\"\nsite_url = \"https://york.t.example/\"\n[contact]\nemail = \"y@t.example\"\n";
+    let sources = sources_with_legal([
+        (
+            "data/site.toml",
+            SITE_TOML
+                .replace("https://t.example/", "https://t.example/sub/")
+                .leak() as &str,
+        ),
+        ("content/help.md", page),
+        ("data/chapters/york.toml", chapter),
+        ("content/chapters/york/local.md", chapter_page),
+    ]);
+    let site = build_sources(&sources, &options()).unwrap_or_else(|d| panic!("{d}"));
+    let html = &site["help/index.html"];
+    for href in ["/sub/cookies/", "/sub/notices/#latest", "/sub/privacy/"] {
+        assert!(
+            html.contains(&format!("href=\"{href}\"")),
+            "{href} in {html}"
+        );
+    }
+    let york = PlanOptions {
+        chapter: Some(ChapterSlug::parse("york").unwrap()),
+        ..options()
+    };
+    let site = build_sources(&sources, &york).unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        site["local/index.html"].contains("href=\"/oath/\""),
+        "{}",
+        site["local/index.html"]
+    );
+
+    let wrong = "+++\ntitle = \"Help\"\n+++\n\nSee the [cookie policy](@/cookie/).\n";
+    let errors = build_errors(&[("data/site.toml", SITE_TOML), ("content/help.md", wrong)]);
+    assert!(
+        errors.contains("content/help.md:5:9: error: the link `@/cookie/` names no generated page"),
+        "{errors}"
+    );
+    assert!(errors.contains("did you mean `@/cookies/`?"), "{errors}");
+}
+
+#[test]
+fn headings_in_legal_texts_fit_the_page_outline() {
+    let privacy = chapterhouse::scaffold::STARTER_LEGAL[0].1.replace(
+        "jurisdiction = \"uk\"\n",
+        "jurisdiction = \"uk\"\nintroduction = \"\"\"\n### Scope\n\nThis policy covers members.\n\n#### Children\n\nAdults only.\n\"\"\"\n",
+    );
+    let sources = sources_with_legal([
+        ("data/site.toml", SITE_TOML),
+        ("data/privacy.toml", &privacy),
+    ]);
+    let site = build_sources(&sources, &options()).unwrap_or_else(|d| panic!("{d}"));
+    let html = &site["privacy/index.html"];
+    assert!(
+        html.contains("<h2 id=\"scope\">Scope <a class=\"anchor\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h3 id=\"children\">Children <a class=\"anchor\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_policy_change_is_announced_on_every_site_with_the_day_it_applies() {
+    let sources = read_tree(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let paris = PlanOptions {
+        chapter: Some(ChapterSlug::parse("paris").unwrap()),
+        ..options()
+    };
+    let site = build_sources(&sources, &paris).unwrap_or_else(|d| panic!("{d}"));
+    let href = "/notices/privacy-policy-updated-2026-10-01/";
+    assert!(site["notices/index.html"].contains(href), "listed");
+    assert!(site["index.html"].contains(href), "on the chapter home");
+    let feed = feed_rs::parser::parse(site["notices/atom.xml"].as_bytes()).unwrap();
+    assert!(
+        feed.entries
+            .iter()
+            .any(|e| e.links.iter().any(|l| l.href.ends_with(href))),
+        "in the feed"
+    );
+    let notice = text_of(&site["notices/privacy-policy-updated-2026-10-01/index.html"]);
+    assert!(
+        notice.contains("Applicable à partir du 1 novembre 2026"),
+        "{notice}"
+    );
+    let org = example();
+    let notice = text_of(&org["notices/privacy-policy-updated-2026-10-01/index.html"]);
+    assert!(
+        notice.contains("This applies from 1 November 2026"),
+        "{notice}"
+    );
+    let policy = text_of(&org["privacy/index.html"]);
+    assert!(
+        policy.contains("The new text applies from 1 November 2026"),
+        "{policy}"
+    );
+    assert!(
+        org["chapters/london/index.html"].contains("/notices/privacy-policy-updated-2026-10-01/")
+    );
+}

@@ -89,7 +89,7 @@ fn a_link_in_a_merged_privacy_section_is_located_in_its_own_file() {
     fs::create_dir_all(site.join("content/legal")).unwrap();
     fs::write(
         site.join("content/legal/children.md"),
-        "+++\ntitle = \"Children\"\n+++\n\nWrite to [the office](#).\n",
+        "+++\ntitle = \"Children\"\n+++\n\nWrite to [the office](#).\n\nOr [call](#) us.\n",
     )
     .unwrap();
     let privacy = site.join("data/privacy.toml");
@@ -102,6 +102,10 @@ fn a_link_in_a_merged_privacy_section_is_located_in_its_own_file() {
         assert!(
             out.contains("content/legal/children.md:5:23: error: placeholder link `#` in <a> on privacy/index.html"),
             "{command}:\n{out}"
+        );
+        assert!(
+            out.contains("content/legal/children.md:7:11: error: placeholder link `#` in <a> on privacy/index.html"),
+            "every occurrence, each at its line: {command}:\n{out}"
         );
         assert!(!out.contains("data/privacy.toml:1:1"), "{command}:\n{out}");
     }

@@ -93,9 +93,9 @@ pub fn inspect(
         ..CheckedPage::default()
     };
     for (href, tag) in &links.links {
+        // Every occurrence is kept: diagnose locates the n-th at the n-th place written.
         if let Some(problem) =
             resolve::check_one(href, tag, output, url, &links.ids, context, &mut page)
-            && !page.problems.contains(&problem)
         {
             page.problems.push(problem);
         }
@@ -148,7 +148,6 @@ fn gather(
 ) -> Vec<Finding> {
     let is_changed = |output: &str| changed.is_none_or(|c| c.contains(output));
     let mut found = Vec::new();
-    let mut seen = BTreeSet::new();
     for (output, page) in pages {
         let whole = is_changed(output);
         let mut problems = if whole {
@@ -165,13 +164,11 @@ fn gather(
             }
         }
         for problem in problems {
-            if seen.insert((page.origin.clone(), problem.message(output))) {
-                found.push(Finding {
-                    origin: page.origin.clone(),
-                    output: output.clone(),
-                    problem,
-                });
-            }
+            found.push(Finding {
+                origin: page.origin.clone(),
+                output: output.clone(),
+                problem,
+            });
         }
     }
     found

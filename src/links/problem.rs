@@ -129,7 +129,17 @@ pub fn diagnose(
 ) -> Vec<Diagnostic> {
     let mut located = Vec::new();
     let mut from_theme: BTreeMap<String, (Finding, Vec<String>)> = BTreeMap::new();
+    // The same link written several times on a page is found once per occurrence: the
+    // n-th finding is located at the n-th place it is written.
+    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
     for finding in findings {
+        let nth = {
+            let count = seen
+                .entry((finding.output.clone(), finding.problem.href().to_string()))
+                .or_default();
+            *count += 1;
+            *count - 1
+        };
         let message = finding.problem.message(&finding.output);
         let hint = finding.problem.hint();
         let href = finding.problem.href();
@@ -138,10 +148,13 @@ pub fn diagnose(
             .iter()
             .map(String::as_str)
             .chain(std::iter::once(href))
-            .find_map(|href| locate(href, &finding.origin, sources, spellings.merged_files));
+            .find_map(|href| locate(href, nth, &finding.origin, sources, spellings.merged_files));
         match found {
             Some((path, text, offset)) => {
-                located.push(Diagnostic::error(message).at(path, text, offset).hint(hint))
+                let diagnostic = Diagnostic::error(message).at(path, text, offset).hint(hint);
+                if !located.contains(&diagnostic) {
+                    located.push(diagnostic);
+                }
             }
             None => {
                 let key = message.replace(&format!(" on {}", finding.output), "");
@@ -154,7 +167,8 @@ pub fn diagnose(
             }
         }
     }
-    for (message, (first, pages)) in from_theme {
+    for (message, (first, mut pages)) in from_theme {
+        pages.dedup();
         let shown: Vec<&str> = pages.iter().take(3).map(String::as_str).collect();
         let more = if pages.len() > 3 {
             format!(" and {} more", pages.len() - 3)
@@ -180,6 +194,7 @@ pub fn diagnose(
 /// a comment, and a theme's link must not be pinned on a stray match.
 fn locate<'s>(
     href: &str,
+    nth: usize,
     origin: &'s str,
     sources: &'s SourceTree,
     also: &'s [String],
@@ -188,10 +203,15 @@ fn locate<'s>(
         return None;
     }
     let target = format!("({href})");
-    let as_target = |path: &'s str| {
-        let text = sources.get(path)?.text.as_str();
-        text.find(&target).map(|o| (path, text, o + 1))
-    };
+    // Every place the link is written as a target, the page's own source first.
+    let places: Vec<(&'s str, &'s str, usize)> = std::iter::once(origin)
+        .chain(also.iter().map(String::as_str))
+        .filter_map(|path| Some((path, sources.get(path)?.text.as_str())))
+        .flat_map(|(path, text)| {
+            text.match_indices(&target)
+                .map(move |(offset, _)| (path, text, offset + 1))
+        })
+        .collect();
     let as_value = |path: &'s str| {
         let text = sources.get(path)?.text.as_str();
         let quoted = [format!("\"{href}\""), format!("'{href}'")];
@@ -201,8 +221,10 @@ fn locate<'s>(
             .or_else(|| written_encoded(text, href))?;
         Some((path, text, offset))
     };
-    as_target(origin)
-        .or_else(|| also.iter().find_map(|path| as_target(path)))
+    places
+        .get(nth)
+        .or(places.last())
+        .copied()
         .or_else(|| as_value(origin))
 }
 

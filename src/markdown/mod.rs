@@ -236,11 +236,16 @@ fn resolve<'e>(
             )),
             None => {
                 let close = crate::diagnostics::did_you_mean(path, links.hrefs.keys().map(String::as_str));
+                let what = if path.ends_with('/') {
+                    format!("the link `{dest}` names no generated page")
+                } else {
+                    format!("the link `{dest}` points to content/{path}, which does not exist")
+                };
                 Err((
-                    format!("the link `{dest}` points to content/{path}, which does not exist"),
+                    what,
                     match close {
                         Some(c) => format!("did you mean `@/{c}`?"),
-                        None => "`@/` links name a markdown file below content/, e.g. `@/about.md`".to_string(),
+                        None => "`@/` links name a markdown file below content/ (`@/about.md`) or a generated page: `@/privacy/`, `@/cookies/`, `@/data-processing/`, `@/ethics/`, `@/oath/`, `@/notices/`, `@/chapters/`".to_string(),
                     },
                 ))
             }

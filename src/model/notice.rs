@@ -54,6 +54,9 @@ pub struct NoticeFrontMatter {
     #[serde(default)]
     pub summary: String,
     pub agm: Option<Agm>,
+    /// When what the notice announces applies, if later than `date` (a rule or policy
+    /// change announced in advance).
+    pub effective: Option<Date>,
 }
 
 fn general() -> NoticeKind {
@@ -96,6 +99,12 @@ impl Notice {
         }
     }
 
+    /// A notice generated from the legal data (a privacy-policy change): it concerns every
+    /// site that carries the policy, so chapter lists, feeds and homes show it too.
+    pub fn is_for_every_site(&self) -> bool {
+        self.link.is_some()
+    }
+
     pub fn error_in_body(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(message).at(
             &self.source_path,
@@ -115,6 +124,40 @@ impl Notice {
     }
 }
 
+/// `expires` and `effective` must not come before the notice's date.
+fn date_problems(front: &NoticeFrontMatter, at: Embedding<'_>) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if let Some(expires) = front.expires
+        && expires < front.date
+    {
+        problems.push(
+            at.error_at(
+                0,
+                format!(
+                    "the notice expires ({}) before it is dated ({})",
+                    expires.0, front.date.0
+                ),
+            )
+            .hint("`expires` is the first day the notice is no longer current"),
+        );
+    }
+    if let Some(effective) = front.effective
+        && effective < front.date
+    {
+        problems.push(
+            at.error_at(
+                0,
+                format!(
+                    "the notice's change takes effect ({}) before the notice is dated ({})",
+                    effective.0, front.date.0
+                ),
+            )
+            .hint("`effective` is the day the announced change applies: the `date` or later"),
+        );
+    }
+    problems
+}
+
 /// Parses a notice file.
 pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Notice, Vec<Diagnostic>> {
     let split = split_front_matter(path, text).map_err(|d| vec![d])?;
@@ -130,20 +173,7 @@ pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Notice, Vec<Diagnos
         text,
         split.body_offset,
     ));
-    if let Some(expires) = front.expires
-        && expires < front.date
-    {
-        problems.push(
-            at.error_at(
-                0,
-                format!(
-                    "the notice expires ({}) before it is dated ({})",
-                    expires.0, front.date.0
-                ),
-            )
-            .hint("`expires` is the first day the notice is no longer current"),
-        );
-    }
+    problems.extend(date_problems(&front, at));
     if front.kind == NoticeKind::Agm {
         let missing: Vec<&str> = match &front.agm {
             None => vec!["date", "time", "place", "agenda"],

@@ -327,7 +327,7 @@ impl<'s> Planner<'s> {
             .enumerate()
             .filter(|(_, n)| self.options.drafts || !n.is_future(today))
             .filter(|(_, n)| match (self.layout.standalone(), &n.scope) {
-                (Some(_), Scope::Organisation) => n.link.is_some(),
+                (Some(_), Scope::Organisation) => n.is_for_every_site(),
                 _ => self.layout.carries(&n.scope),
             })
             .map(|(i, _)| i)

@@ -181,7 +181,7 @@ impl Plan {
             .map(move |&i| (i, &site.notices[i]))
             .filter(move |(_, n)| match chapter {
                 None => true,
-                Some(slug) => n.scope == Scope::Chapter(slug.clone()),
+                Some(slug) => n.scope == Scope::Chapter(slug.clone()) || n.is_for_every_site(),
             })
     }
 
@@ -191,11 +191,31 @@ impl Plan {
     }
 }
 
+/// The generated pages a page, a legal section or the navigation can link to as
+/// `@/privacy/`, `@/notices/`…: keys end in `/`, so they never clash with a content file.
+fn generated_hrefs(site: &Site, layout: &Layout) -> Vec<(String, String)> {
+    let mut keys: Vec<String> = LegalPage::ALL
+        .iter()
+        .map(|page| format!("{}/", page.key()))
+        .collect();
+    keys.push("notices/".to_string());
+    if layout.standalone_chapter(site).is_none() {
+        keys.push("chapters/".to_string());
+    }
+    keys.into_iter()
+        .map(|key| {
+            let href = layout.href(&key);
+            (key, href)
+        })
+        .collect()
+}
+
 /// Plans the routes of `site`: one emitter per kind of route, then every collision at once.
 pub fn plan(site: &Site, options: &PlanOptions) -> Result<Plan, Diagnostics> {
     let layout = emit::layout(site, options)?;
     let mut planner = emit::Planner::new(site, options, &layout);
-    let pages = planner.pages();
+    let mut pages = planner.pages();
+    pages.hrefs.extend(generated_hrefs(site, &layout));
     planner.homes(&pages);
     planner.page_routes(&pages);
     planner.built_in_files();

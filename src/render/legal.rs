@@ -12,6 +12,7 @@ use crate::legal::cookies::Category;
 use crate::model::Site;
 use crate::plan::{LegalPage, Plan};
 use crate::render::context::format_date;
+use crate::render::outline::fit_outline;
 
 pub(super) type Strings = BTreeMap<String, String>;
 
@@ -177,7 +178,7 @@ fn cookies(
         &c.introduction,
         &toml_locator(crate::legal::cookies::COOKIES_PATH, ""),
     )?;
-    context.insert("introduction", &intro);
+    context.insert("introduction", &fit_outline(&intro, 2));
     context.insert("categories", &categories);
     context.insert("services", &services);
     context.insert("revision", &c.revision);
@@ -245,7 +246,10 @@ fn ethics(
     context.insert("version", &e.version);
     context.insert("adopted", &format_date(e.adopted.0, t));
     context.insert("adopted_iso", &e.adopted.0.to_string());
-    context.insert("preamble", &markdown(&e.preamble, &locate)?);
+    context.insert(
+        "preamble",
+        &fit_outline(&markdown(&e.preamble, &locate)?, 2),
+    );
     context.insert("commitments", &e.commitments);
     let chapter = plan.layout.standalone_chapter(site);
     let mut oath = e.oath.clone();
@@ -258,7 +262,7 @@ fn ethics(
     context.insert("oath", &oath);
     context.insert(
         "oath_introduction",
-        &markdown(&e.oath.introduction, &locate)?,
+        &fit_outline(&markdown(&e.oath.introduction, &locate)?, 2),
     );
     context.insert("ethics_href", &plan.href("ethics/"));
     context.insert("oath_href", &plan.href("oath/"));

@@ -13,6 +13,7 @@ pub mod headers;
 pub mod ical;
 pub mod legal;
 pub mod notices;
+mod outline;
 mod pages;
 mod privacy;
 mod sitemap;

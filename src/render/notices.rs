@@ -27,6 +27,9 @@ pub struct NoticeView {
     pub expired: bool,
     pub chapter_name: Option<String>,
     pub chapter_href: Option<String>,
+    /// "1 March 2027" when the announced change applies later than the notice's date.
+    pub effective: Option<String>,
+    pub effective_iso: Option<String>,
 }
 
 pub fn view(site: &Site, plan: &Plan, notice: &Notice, t: &Strings) -> NoticeView {
@@ -34,6 +37,11 @@ pub fn view(site: &Site, plan: &Plan, notice: &Notice, t: &Strings) -> NoticeVie
         Scope::Chapter(slug) => site.chapter(slug),
         Scope::Organisation => None,
     };
+    let later = notice
+        .front
+        .effective
+        .map(|d| d.0)
+        .filter(|d| *d > notice.front.date.0);
     NoticeView {
         title: title(notice, t),
         href: plan.href(&Layout::notice(&notice.slug)),
@@ -46,6 +54,8 @@ pub fn view(site: &Site, plan: &Plan, notice: &Notice, t: &Strings) -> NoticeVie
         expired: notice.is_expired(plan.today),
         chapter_name: chapter.map(|c| c.data.name.clone()),
         chapter_href: chapter.map(|c| plan.layout.chapter_href(&c.slug)),
+        effective: later.map(|d| format_date(d, t)),
+        effective_iso: later.map(|d| d.to_string()),
     }
 }
 

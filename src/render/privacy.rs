@@ -8,6 +8,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::legal::{MarkdownFn, Strings, label, toml_locator};
+use super::outline::fit_outline;
 use crate::diagnostics::Diagnostic;
 use crate::legal::privacy::{Anchor, PRIVACY_PATH, Privacy, Purpose, RecipientRole, Right};
 use crate::model::text::Stated;
@@ -274,7 +275,7 @@ fn privacy_sections(
                 .or_default()
                 .push(SectionView {
                     title: fragment.front.title.clone(),
-                    html,
+                    html: fit_outline(&html, 3),
                 }),
             Err(p) => problems.extend(p),
         }
@@ -329,7 +330,10 @@ pub fn privacy(
         markdown,
         problems: Vec::new(),
     };
-    let intro = markdown(&p.introduction, &toml_locator(PRIVACY_PATH, ""))?;
+    let intro = fit_outline(
+        &markdown(&p.introduction, &toml_locator(PRIVACY_PATH, ""))?,
+        2,
+    );
     let sections = privacy_sections(site, markdown)?;
     if let Some(chapter) = chapter {
         context.insert("local_contact", &chapter.data.contact);
