@@ -59,10 +59,8 @@ fn diagnostic_of(problem: &repair::Problem, at: Embedding<'_>) -> Diagnostic {
     let message = problem.error.message().trim().to_string();
     let offset = problem.error.span().map(|s| s.start).unwrap_or(0);
     let mut diagnostic = at.error_at(offset, first_line(&message));
-    let hint = match forms::expected_form(&message) {
-        Some(form) => Some(form.hint(problem.key.as_deref())),
-        None => hint_for(&message, problem.syntax),
-    };
+    let hint = forms::type_hint(&message, problem.key.as_deref())
+        .or_else(|| hint_for(&message, problem.syntax));
     if let Some(hint) = hint {
         diagnostic = diagnostic.hint(hint);
     }

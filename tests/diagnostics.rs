@@ -138,7 +138,7 @@ fn three_problems_of_page_front_matter_are_reported_in_one_build() {
         "{full}"
     );
     for hint in [
-        "= hint: write the date without quotes: `date = 2026-10-01`",
+        "= hint: write the date without quotes: `date = 2026-03-01`",
         "= hint: write a whole number without quotes: `weight = 3`",
         "= hint: write `draft = true` or `draft = false`, without quotes",
     ] {

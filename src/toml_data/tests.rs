@@ -116,7 +116,7 @@ fn syntax_errors_get_a_hint_on_the_shape_of_a_line() {
 fn a_wrong_type_shows_the_expected_form() {
     assert_eq!(
         report::<Sample>("title = 3\n"),
-        ["1:9 invalid type: integer `3`, expected a string | text goes in quotes: `title = \"…\"`"]
+        ["1:9 invalid type: integer `3`, expected a string | text goes in quotes: `title = \"3\"`"]
     );
 }
 
@@ -163,7 +163,7 @@ email = 3
             "1:16 invalid type: string \"\", expected a TOML datetime | write the date without quotes: `last_updated = 2026-10-01` (a date and time: `2027-01-21T18:00:00`)",
             "2:1 unknown field `nmae`, expected one of `name`, `last_updated`, `version`, `controller`, `purposes` | did you mean `name`?",
             "4:1 missing field `name` | add `name` here; it is required",
-            "5:9 invalid type: integer `3`, expected a string | text goes in quotes: `email = \"…\"`",
+            "5:9 invalid type: integer `3`, expected a string | text goes in quotes: `email = \"3\"`",
         ]
     );
 }
@@ -175,7 +175,7 @@ fn a_missing_table_is_reported_once_and_the_rest_still_checked() {
         report::<Policy>(text),
         [
             "1:1 missing field `controller` | add `controller` here; it is required",
-            "3:11 invalid type: string \"2\", expected u32 | write a whole number without quotes: `version = 3`",
+            "3:11 invalid type: string \"2\", expected u32 | write a whole number without quotes: `version = 2`",
         ]
     );
 }
