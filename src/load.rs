@@ -23,7 +23,7 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
         .unwrap_or_default();
     let chapters = load_chapters(sources, &language, &mut diagnostics);
     let (mut pages, mut notices) = load_content(sources, &mut diagnostics);
-    let legal = crate::legal::load(sources, &mut diagnostics);
+    let legal = crate::legal::load(sources, &chapters, &mut diagnostics);
     let mut fragments = BTreeMap::new();
     if let Some(legal) = &legal {
         fragments = take_privacy_sections(legal, &mut pages, sources, &mut diagnostics);

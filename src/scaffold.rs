@@ -84,6 +84,8 @@ reason = "Needed to administer membership"
 data_subjects = "Members"
 measures = "Access limited to named officers"
 retention = "Six years after membership ends"
+serves = "membership"
+recipients = []
 "#,
     ),
     (

@@ -229,6 +229,28 @@ fn headers_file_carries_the_security_policy() {
     );
     assert!(headers.contains("X-Content-Type-Options: nosniff"));
     assert!(headers.contains("Referrer-Policy: strict-origin-when-cross-origin"));
+    assert!(
+        headers.contains("Strict-Transport-Security: max-age=31536000\n"),
+        "{headers}"
+    );
+    assert!(!headers.contains("interest-cohort"), "{headers}");
+    // Every page repeats the policy in a meta tag, less what a meta tag cannot carry.
+    let header = headers
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Content-Security-Policy: "))
+        .unwrap();
+    let meta = header
+        .replace("; frame-ancestors 'self'", "")
+        .replace('\'', "&#39;");
+    let tag = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{meta}\">");
+    for (path, html) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
+        assert!(html.contains(&tag), "{path} lacks {tag}");
+        let at = html.find(&tag).unwrap();
+        assert!(
+            !html[..at].contains("<link") && !html[..at].contains("<script"),
+            "{path}: the policy comes before anything loads"
+        );
+    }
     // The theme has no inline script or style for the policy to block.
     for (path, html) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
         assert!(

@@ -120,6 +120,72 @@ fn undeclared_third_party_script_fails_naming_page_and_host() {
 }
 
 #[test]
+fn declared_hosts_match_by_origin_not_by_prefix() {
+    let site = SITE_TOML.replace(
+        "[controller]",
+        "[build]\nraw_html = \"allow\"\n[controller]",
+    );
+    let cookies = "revision = 1\n[[services]]\nid = \"stats\"\nname = \"Stats\"\nprovider = \"S\"\ncategory = \"strictly_necessary\"\npurpose = \"Counting\"\nhosts = [\"https://stats.example\"]\n";
+    let out = check_files(&[
+        ("data/site.toml", &site),
+        ("data/cookies.toml", cookies),
+        (
+            "content/a.md",
+            &page(
+                "title = \"A\"",
+                "<img src=\"HTTPS://STATS.Example:443/p.png\" alt=\"\">\n<img src=\"https://stats.example.evil.net/x.png\" alt=\"\">\n<img src=\"https://stats.example:8443/y.png\" alt=\"\">\n<img src=\"http://stats.example/z.png\" alt=\"\">\n",
+            ),
+        ),
+    ]);
+    for host in [
+        "https://stats.example.evil.net",
+        "https://stats.example:8443",
+        "http://stats.example",
+    ] {
+        assert!(
+            out.contains(&format!(
+                "a/index.html loads a <img> from {host}, which data/cookies.toml does not declare"
+            )),
+            "{host}: {out}"
+        );
+    }
+    assert!(!out.contains("from https://stats.example,"), "{out}");
+    assert!(!out.contains("no page loads anything from it"), "{out}");
+    assert!(out.contains("3 errors"), "{out}");
+}
+
+#[test]
+fn a_host_declared_for_one_kind_does_not_cover_another() {
+    let site = SITE_TOML.replace(
+        "[controller]",
+        "[build]\nraw_html = \"allow\"\n[controller]",
+    );
+    let cookies = "revision = 1\n[[services]]\nid = \"video\"\nname = \"Video\"\nprovider = \"V\"\ncategory = \"strictly_necessary\"\npurpose = \"Videos\"\nhosts = [\"https://video.example\"]\nserves = [\"image\"]\n[[services]]\nid = \"beacon\"\nname = \"Beacon\"\nprovider = \"B\"\ncategory = \"strictly_necessary\"\npurpose = \"Errors\"\nhosts = [\"https://errors.example\"]\nserves = [\"connect\"]\n";
+    let out = check_files(&[
+        ("data/site.toml", &site),
+        ("data/cookies.toml", cookies),
+        (
+            "content/a.md",
+            &page(
+                "title = \"A\"",
+                "<img src=\"https://video.example/p.png\" alt=\"\">\n<iframe src=\"https://video.example/e/1\" title=\"V\"></iframe>\n",
+            ),
+        ),
+    ]);
+    assert!(out.contains("a/index.html loads a <iframe> from https://video.example, which service `video` declares but not as serving `frame`"), "{out}");
+    assert!(
+        out.contains("add \"frame\" to the service's `serves`"),
+        "{out}"
+    );
+    // A host that only receives beacons is needed by the policy though no page shows it.
+    assert!(
+        !out.contains("https://errors.example, but no page"),
+        "{out}"
+    );
+    assert!(out.contains("1 error, 0 warnings"), "{out}");
+}
+
+#[test]
 fn declared_but_unused_host_is_a_warning() {
     let cookies = "revision = 1\n[[services]]\nid = \"video\"\nname = \"Video\"\nprovider = \"V\"\ncategory = \"marketing\"\npurpose = \"Videos\"\nhosts = [\"https://video.example\"]\n";
     let out = check_files(&[

@@ -130,8 +130,8 @@ fn hosts_are_written_to_headers_in_their_normal_form() {
         csp.contains("script-src 'self' http://v.example:8080 https://xn--bcher-kva.example;"),
         "{csp}"
     );
-    // One rule block of five headers: nothing was added by a host.
-    assert_eq!(headers.lines().count(), 6, "{headers}");
+    // One rule block of six headers: nothing was added by a host.
+    assert_eq!(headers.lines().count(), 7, "{headers}");
 }
 
 // --- Base URLs are validated and normalised once (item 8) --------------------------------

@@ -124,19 +124,31 @@ fn cookie_page_groups_by_category_and_scripts_are_blocked_until_consent() {
     assert!(cookies.contains("id=\"consent-preferences\""));
     for page in ["index.html", "about/index.html", "cookies/index.html"] {
         let html = &site[page];
-        assert!(html.contains("<script type=\"text/plain\" data-consent-category=\"analytics\" data-src=\"/js/stats.js\"></script>"), "{page}");
+        assert!(html.contains("<script type=\"text/plain\" data-consent-category=\"analytics\" data-consent-src=\"/js/stats.js\"></script>"), "{page}");
         assert!(
             html.contains("<script src=\"/consent.js\" defer></script>"),
             "{page}"
         );
-        assert!(html.contains("aria-label=\"Cookie consent\" data-revision=\"2\" data-categories=\"analytics\" hidden>"), "{page}");
+        assert!(
+            html.contains(
+                "aria-label=\"Cookie consent\" data-consent-config=\"{&quot;r&quot;:&quot;"
+            ),
+            "{page}"
+        );
+        assert!(html.contains("&quot;c&quot;:[&quot;functional&quot;,&quot;analytics&quot;,&quot;marketing&quot;],&quot;k&quot;:{&quot;analytics&quot;:[&quot;iris_visit&quot;]},&quot;e&quot;:182,&quot;l&quot;:null,&quot;g&quot;:false}\" tabindex=\"-1\" hidden>"), "{page}");
         assert!(
             !html.contains("<script src=\"/js/stats.js\""),
             "{page} must not load analytics unblocked"
         );
     }
     let banner = &site["index.html"];
-    for button in ["Accept all", "Reject all", "Preferences"] {
+    for button in [
+        "Accept all",
+        "Reject all",
+        "Preferences",
+        "Save my choice",
+        "Cookie settings",
+    ] {
         assert!(banner.contains(&format!(">{button}</")), "{button}");
     }
 }
@@ -156,82 +168,6 @@ fn a_site_with_only_necessary_cookies_has_no_consent_code() {
     assert!(
         !site.contains_key("consent.js"),
         "the consent script is not published when nothing needs consent"
-    );
-}
-
-#[test]
-fn schedules_render_grouped_with_csv_and_json_beside_them() {
-    let site = example();
-    let html = &site["data-processing/index.html"];
-    assert!(
-        html.contains("<th scope=\"rowgroup\" rowspan=\"2\">Allocated Individual Membership (as part of Organisational Membership)</th>"),
-        "consecutive rows of one function are grouped"
-    );
-    assert!(html.contains("<caption id=\"caption-membership\">Processing activities: Standard data-processing schedule: membership</caption>"));
-    assert!(
-        html.contains("role=\"region\" aria-labelledby=\"caption-membership\" tabindex=\"0\""),
-        "the wide table scrolls in its own focusable region"
-    );
-
-    let mut reader = csv::Reader::from_reader(site["data-processing/schedules.csv"].as_bytes());
-    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(
-        headers,
-        [
-            "schedule",
-            "function",
-            "purpose",
-            "processing",
-            "personal_data",
-            "reason",
-            "data_subjects",
-            "measures",
-            "retention"
-        ]
-    );
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    // The CSV equals the TOML rows, read back independently.
-    let mut toml_rows = Vec::new();
-    for id in ["membership", "accreditation", "training"] {
-        let text = std::fs::read_to_string(format!(
-            "{}/data/schedules/{id}.toml",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
-        let value: toml::Value = toml::from_str(&text).unwrap();
-        for row in value["rows"].as_array().unwrap() {
-            let cell = |k: &str| row[k].as_str().unwrap().to_string();
-            toml_rows.push(vec![
-                id.to_string(),
-                cell("function"),
-                cell("purpose"),
-                cell("processing"),
-                cell("personal_data"),
-                cell("reason"),
-                cell("data_subjects"),
-                cell("measures"),
-                cell("retention"),
-            ]);
-        }
-    }
-    let csv_rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| r.iter().map(String::from).collect())
-        .collect();
-    assert_eq!(csv_rows, toml_rows);
-    assert_eq!(rows.len(), 32);
-    assert!(
-        site["data-processing/schedules.csv"].contains("\r\n"),
-        "RFC 4180 line endings"
-    );
-
-    let json: serde_json::Value =
-        serde_json::from_str(&site["data-processing/schedules.json"]).unwrap();
-    let schedules = json["schedules"].as_array().unwrap();
-    assert_eq!(schedules.len(), 3);
-    assert_eq!(
-        schedules[1]["rows"][0]["function"],
-        "StewardMark assessment"
     );
 }
 

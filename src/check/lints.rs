@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::diagnostics::Diagnostic;
+use crate::legal::cookies::{Origin, ResourceKind};
+use crate::legal::csp::Policy;
 use crate::links::is_email;
 use crate::model::Site;
 
@@ -209,44 +211,45 @@ pub fn privacy(site: &Site, now: jiff::Timestamp) -> Vec<Diagnostic> {
     problems
 }
 
-/// Cookies and scripts: every third-party host a page loads from must be declared; every
-/// declared host should be used.
+/// Cookies and scripts: every declared host is used, else a warning (unless it serves what
+/// HTML does not show: fonts, beacons). A resource from a host the policy does not allow is
+/// a link problem, found by `build` as well.
 pub fn third_parties(
     site: &Site,
     pages: &BTreeMap<String, crate::links::CheckedPage>,
     root_url: &str,
 ) -> Vec<Diagnostic> {
-    let declared = site.legal.cookies.hosts();
-    let mut used: BTreeSet<String> = BTreeSet::new();
+    let cookies = &site.legal.cookies;
+    let policy = Policy::new(cookies);
+    let own = Origin::of_url(root_url);
+    let mut used: BTreeSet<Origin> = BTreeSet::new();
     let mut problems = Vec::new();
-    let mut reported = BTreeSet::new();
-    for (output, page) in pages {
+    for page in pages.values() {
         for (tag, url) in &page.third_party {
-            if url.starts_with(root_url) {
-                continue;
-            }
-            let Some(origin) = origin_of(url) else {
+            // Compared as parsed origins: `https://stats.example` is not a prefix match of
+            // `https://stats.example.evil.net`, and `HTTPS://Stats.Example:443` is it.
+            let Some(origin) = Origin::of_url(url) else {
                 continue;
             };
-            if declared.iter().any(|h| h.trim_end_matches('/') == origin) {
+            if own.as_ref() == Some(&origin) {
+                continue;
+            }
+            let kind = ResourceKind::of_tag(tag);
+            if kind.is_some_and(|k| policy.allows(k, &origin)) {
                 used.insert(origin);
-            } else if reported.insert((output.clone(), origin.clone())) {
-                problems.push(
-                    Diagnostic::error(format!("{output} loads a <{tag}> from {origin}, which data/cookies.toml does not declare"))
-                        .in_file(&page.origin)
-                        .hint("declare the service and its host in data/cookies.toml, or host the file yourself"),
-                );
             }
         }
     }
-    for service in &site.legal.cookies.services {
+    for service in &cookies.services {
         let s = service.get_ref();
+        // A host named as receiving beacons or serving fonts is needed though no page shows it.
+        let invisible = s.serves.iter().any(|k| k.invisible_in_html());
         for host in &s.hosts {
-            if !used.contains(host.trim_end_matches('/')) {
+            if !used.contains(host) && !invisible {
                 problems.push(
                     Diagnostic::warning(format!("service `{}` declares the host {host}, but no page loads anything from it", s.id))
                         .in_file(crate::legal::cookies::COOKIES_PATH)
-                        .hint("remove the host (and the service, if unused) so the cookie policy stays accurate"),
+                        .hint("remove the host (and the service, if unused) so the cookie policy stays accurate; a host that only receives beacons or serves fonts says so with `serves = [\"connect\"]` or `[\"font\"]`"),
                 );
             }
         }
@@ -254,38 +257,25 @@ pub fn third_parties(
     problems
 }
 
-fn origin_of(url: &str) -> Option<String> {
-    let url = if let Some(rest) = url.strip_prefix("//") {
-        format!("https://{rest}")
-    } else {
-        url.to_string()
-    };
-    let rest = url
-        .strip_prefix("https://")
-        .map(|r| ("https://", r))
-        .or_else(|| url.strip_prefix("http://").map(|r| ("http://", r)))?;
-    let host = rest.1.split(['/', '?', '#']).next()?;
-    Some(format!("{}{host}", rest.0))
-}
-
 /// Schedules: one function described with different retention in two schedules.
 pub fn schedules(site: &Site) -> Vec<Diagnostic> {
     let mut seen: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     let mut problems = Vec::new();
     for schedule in &site.legal.schedules {
-        for row in schedule.flat_rows() {
-            match seen.get(row.function) {
-                Some((other, retention)) if *other != schedule.id && *retention != row.retention => problems.push(
+        for row in &schedule.data.rows {
+            let (function, retention) = (row.function.as_str(), row.retention.get_ref().as_str());
+            match seen.get(function) {
+                Some((other, earlier)) if *other != schedule.id && *earlier != retention => problems.push(
                     Diagnostic::warning(format!(
-                        "`{}` has different retention in schedules `{other}` (\"{retention}\") and `{}` (\"{}\")",
-                        row.function, schedule.id, row.retention
+                        "`{function}` has different retention in schedules `{other}` (\"{earlier}\") and `{}` (\"{retention}\")",
+                        schedule.id
                     ))
                     .in_file(&schedule.source_path)
                     .hint("one function should be kept for one period; align the schedules or name the functions differently"),
                 ),
                 Some(_) => {}
                 None => {
-                    seen.insert(row.function, (&schedule.id, row.retention));
+                    seen.insert(function, (&schedule.id, retention));
                 }
             }
         }

@@ -37,7 +37,10 @@ pub fn extract_generated(html: &[u8]) -> PageLinks {
             .rfind(|c: char| c.is_ascii_whitespace())
             .map_or(0, |i| i + 1);
         let name = &text[name_start..at];
-        if !matches!(name, "href" | "src" | "data-src" | "id" | "name") {
+        if !matches!(
+            name,
+            "href" | "src" | "data-src" | "data-consent-src" | "action" | "poster" | "id" | "name"
+        ) {
             continue;
         }
         let value_start = at + 2;
@@ -59,6 +62,7 @@ pub fn extract_generated(html: &[u8]) -> PageLinks {
                 found.ids.insert(value);
             }
             "name" => {}
+            "poster" => found.links.push((value, "img".to_string())),
             _ => found.links.push((value, tag)),
         }
     }
@@ -66,10 +70,11 @@ pub fn extract_generated(html: &[u8]) -> PageLinks {
 }
 
 /// The attributes whose value a browser follows or loads as a URL.
-const URL_ATTRIBUTES: [&str; 7] = [
+const URL_ATTRIBUTES: [&str; 8] = [
     "href",
     "src",
     "data-src",
+    "data-consent-src",
     "action",
     "formaction",
     "xlink:href",
@@ -93,6 +98,11 @@ pub fn extract(html: &[u8]) -> PageLinks {
                             found.links.push((url.to_string(), tag.clone()));
                         }
                     }
+                } else if name == "poster" {
+                    // A poster loads as an image (`img-src`), whatever element carries it.
+                    found
+                        .links
+                        .push((decode_entities(&attribute.value()), "img".to_string()));
                 } else if URL_ATTRIBUTES.contains(&name.as_str()) {
                     found
                         .links
@@ -142,7 +152,7 @@ mod tests {
 
     #[test]
     fn fast_scanner_agrees_with_the_parser_on_generated_html() {
-        let html = b"<p><a href=\"/x/?q=1&amp;r=2\" class=\"c\">x</a></p><h2 id=\"a\">A</h2><img src=\"i.png\" alt=\"=\\\"\"><a name=\"old\"></a><meta name=\"viewport\"><script type=\"text/plain\" data-src=\"/js/s.js\"></script>";
+        let html = b"<p><a href=\"/x/?q=1&amp;r=2\" class=\"c\">x</a></p><h2 id=\"a\">A</h2><img src=\"i.png\" alt=\"=\\\"\"><a name=\"old\"></a><meta name=\"viewport\"><script type=\"text/plain\" data-src=\"/js/s.js\"></script><video poster=\"https://v.example/p.png\"></video><form action=\"/f/\"></form><iframe data-consent-src=\"https://v.example/e\"></iframe>";
         assert_eq!(extract_generated(html), extract(html));
     }
 }

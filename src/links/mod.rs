@@ -16,6 +16,11 @@ pub use extract::{PageLinks, extract, extract_generated};
 pub use problem::{Finding, LinkProblem, Spellings, diagnose};
 pub use resolve::is_email;
 
+/// Decodes character references in an attribute value as a browser does.
+pub fn decode_references(value: &str) -> String {
+    entities::decode(value)
+}
+
 /// What the checker keeps of one rendered page: its problems and what can only be checked
 /// once every page exists (fragments on other pages). Small, so `build` never holds pages.
 #[derive(Debug, Clone, Default)]
@@ -45,10 +50,16 @@ pub struct LinkContext {
     root_url: String,
     /// Parse with a full HTML parser (`check`) rather than the fast scanner (`build`).
     thorough: bool,
+    /// What third-party resources may load: the content security policy and the site's own
+    /// origin.
+    policy: crate::legal::csp::Policy,
+    own_origin: Option<crate::legal::cookies::Origin>,
+    /// The declared services by host, to tell an undeclared host from a wrong kind.
+    declared: std::collections::BTreeMap<crate::legal::cookies::Origin, String>,
 }
 
 impl LinkContext {
-    pub fn new(plan: &crate::plan::Plan, thorough: bool) -> Self {
+    pub fn new(plan: &crate::plan::Plan, cookies: &crate::legal::Cookies, thorough: bool) -> Self {
         let root_path = plan.layout.root().path().to_string();
         let outputs: HashSet<String> = plan.routes.iter().map(|r| r.output.clone()).collect();
         let known = outputs
@@ -61,18 +72,30 @@ impl LinkContext {
                 std::iter::once(format!("{root_path}{output}")).chain(folder)
             })
             .collect();
+        let root_url = plan.layout.absolute("");
         LinkContext {
             outputs,
             known,
-            root_url: plan.layout.absolute(""),
+            own_origin: crate::legal::cookies::Origin::of_url(&root_url),
+            root_url,
             root_path,
             thorough,
+            policy: crate::legal::csp::Policy::new(cookies),
+            declared: cookies
+                .services
+                .iter()
+                .flat_map(|s| {
+                    let s = s.get_ref();
+                    s.hosts.iter().map(|h| (h.clone(), s.id.clone()))
+                })
+                .collect(),
         }
     }
 }
 
-const RESOURCE_TAGS: [&str; 10] = [
-    "script", "iframe", "img", "link", "source", "video", "audio", "embed", "object", "track",
+const RESOURCE_TAGS: [&str; 14] = [
+    "script", "iframe", "frame", "img", "link", "source", "video", "audio", "embed", "object",
+    "track", "form", "button", "input",
 ];
 
 /// Checks one page's links against the outputs; fragments on other pages are left pending.

@@ -31,6 +31,16 @@ pub enum LinkProblem {
         fragment: String,
         suggestion: Option<String>,
     },
+    /// A resource from another origin that the content security policy does not allow:
+    /// its host is undeclared (`service` is `None`), or declared for other kinds.
+    ThirdParty {
+        href: String,
+        tag: String,
+        host: String,
+        service: Option<String>,
+        /// What the element loads (`None`: `object`, `embed`, never allowed).
+        kind: Option<&'static str>,
+    },
 }
 
 impl LinkProblem {
@@ -43,7 +53,8 @@ impl LinkProblem {
             | LinkProblem::BadMailto { href, .. }
             | LinkProblem::LeavesBasePath { href, .. }
             | LinkProblem::Broken { href, .. }
-            | LinkProblem::MissingFragment { href, .. } => href,
+            | LinkProblem::MissingFragment { href, .. }
+            | LinkProblem::ThirdParty { href, .. } => href,
         }
     }
 
@@ -71,6 +82,23 @@ impl LinkProblem {
             LinkProblem::MissingFragment { href, fragment, .. } => {
                 format!("link `{href}` on {output} points to a missing section `#{fragment}`")
             }
+            LinkProblem::ThirdParty {
+                tag,
+                host,
+                service,
+                kind,
+                ..
+            } => match (service, kind) {
+                (None, _) => format!(
+                    "{output} loads a <{tag}> from {host}, which data/cookies.toml does not declare"
+                ),
+                (Some(service), Some(kind)) => format!(
+                    "{output} loads a <{tag}> from {host}, which service `{service}` declares but not as serving `{kind}`"
+                ),
+                (Some(_), None) => format!(
+                    "{output} loads an <{tag}> from {host}, which the content security policy never allows (`object-src 'none'`)"
+                ),
+            },
         }
     }
 
@@ -91,6 +119,15 @@ impl LinkProblem {
             }
             LinkProblem::Broken { .. } => {
                 "fix the address, or link to the markdown file as `@/path/file.md` so the build checks it".to_string()
+            }
+            LinkProblem::ThirdParty { service: None, host, .. } => format!(
+                "declare the service and its host in data/cookies.toml (`[[services]]` with `hosts = [\"{host}\"]` and its `category`), or host the file yourself"
+            ),
+            LinkProblem::ThirdParty { kind: Some(kind), .. } => format!(
+                "add \"{kind}\" to the service's `serves` in data/cookies.toml, so the content security policy allows it"
+            ),
+            LinkProblem::ThirdParty { kind: None, .. } => {
+                "embed the provider's player in an <iframe>, or link to the file".to_string()
             }
             LinkProblem::MissingFragment { suggestion, .. } => match suggestion {
                 Some(close) => format!("did you mean `#{close}`?"),

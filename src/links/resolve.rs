@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use super::percent::decode_lossy;
 use super::{CheckedPage, LinkContext, LinkProblem, RESOURCE_TAGS};
+use crate::legal::cookies::{Origin, ResourceKind};
 
 pub(super) fn check_one(
     href: &str,
@@ -36,8 +37,7 @@ pub(super) fn check_one(
         || lower.starts_with("https://")
         || trimmed.starts_with("//")
     {
-        note_external(page, tag, trimmed);
-        return None;
+        return note_external(page, tag, trimmed, context);
     } else if lower.contains(':')
         && !lower.starts_with('/')
         && lower.split(':').next().is_some_and(|s| !s.contains('/'))
@@ -83,15 +83,37 @@ pub(super) fn check_one(
     None
 }
 
-/// An external link is listed, and a resource loaded from another origin is kept for the
-/// third-party check.
-fn note_external(page: &mut CheckedPage, tag: &str, url: &str) {
-    if RESOURCE_TAGS.contains(&tag) {
-        page.third_party.push((tag.to_string(), url.to_string()));
-    }
+/// An external link is listed; a resource loaded from another origin is kept for the
+/// unused-host check, and is a problem unless the content security policy allows it (a
+/// host declared in cookies.toml, serving that kind of resource).
+fn note_external(
+    page: &mut CheckedPage,
+    tag: &str,
+    url: &str,
+    context: &LinkContext,
+) -> Option<LinkProblem> {
     if !page.external.iter().any(|e| e == url) {
         page.external.push(url.to_string());
     }
+    if !RESOURCE_TAGS.contains(&tag) {
+        return None;
+    }
+    page.third_party.push((tag.to_string(), url.to_string()));
+    let origin = Origin::of_url(url)?;
+    if context.own_origin.as_ref() == Some(&origin) {
+        return None;
+    }
+    let kind = ResourceKind::of_tag(tag);
+    if kind.is_some_and(|k| context.policy.allows(k, &origin)) {
+        return None;
+    }
+    Some(LinkProblem::ThirdParty {
+        href: url.to_string(),
+        tag: tag.to_string(),
+        host: origin.as_str().to_string(),
+        service: context.declared.get(&origin).cloned(),
+        kind: kind.map(ResourceKind::key),
+    })
 }
 
 /// What a link's scheme makes of it.

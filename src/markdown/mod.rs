@@ -3,11 +3,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::config::RawHtml;
 use crate::diagnostics::Diagnostic;
 
+pub mod embed;
 mod nesting;
 
 use nesting::{MAX_NESTING, Nesting};
@@ -19,9 +20,21 @@ pub struct Links<'a> {
 }
 
 /// Renders `markdown`; `locate(offset, message)` turns a byte offset in it into a diagnostic.
+/// An ```` ```embed ```` block is an error here: see [`render_with_embeds`].
 pub fn render(
     markdown: &str,
     links: &Links<'_>,
+    raw_html: RawHtml,
+    locate: &dyn Fn(usize, String) -> Diagnostic,
+) -> Result<String, Vec<Diagnostic>> {
+    render_with_embeds(markdown, links, None, raw_html, locate)
+}
+
+/// As [`render`], with what ```` ```embed ```` blocks need (declared providers, text).
+pub fn render_with_embeds(
+    markdown: &str,
+    links: &Links<'_>,
+    embeds: Option<&embed::Embeds<'_>>,
     raw_html: RawHtml,
     locate: &dyn Fn(usize, String) -> Diagnostic,
 ) -> Result<String, Vec<Diagnostic>> {
@@ -31,6 +44,7 @@ pub fn render(
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut walk = Walk {
         links,
+        embeds,
         raw_html,
         locate,
         problems: Vec::new(),
@@ -41,6 +55,8 @@ pub fn render(
         nesting: Nesting::default(),
         explicit_ids: BTreeSet::new(),
         too_deep_at: None,
+        embed: None,
+        embeds_html: Vec::new(),
     };
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         walk.visit(event, range.start);
@@ -66,6 +82,10 @@ pub fn render(
     if sanitise {
         html = sanitize(&html);
     }
+    // Embeds go in after sanitising, which would strip their button and frame.
+    for (n, embed) in walk.embeds_html.iter().enumerate() {
+        html = html.replacen(&embed_token(n), embed, 1);
+    }
     Ok(html)
 }
 
@@ -73,6 +93,7 @@ pub fn render(
 /// problems collected with their offsets.
 struct Walk<'w, 'm> {
     links: &'w Links<'w>,
+    embeds: Option<&'w embed::Embeds<'w>>,
     raw_html: RawHtml,
     locate: &'w dyn Fn(usize, String) -> Diagnostic,
     problems: Vec<Diagnostic>,
@@ -85,10 +106,22 @@ struct Walk<'w, 'm> {
     explicit_ids: BTreeSet<String>,
     /// Where nesting first went over the limit, if it did.
     too_deep_at: Option<usize>,
+    /// An open ```` ```embed ```` block: where it starts, where its body starts, its body.
+    embed: Option<(usize, Option<usize>, String)>,
+    /// The rendered embeds, put in place of their tokens at the end.
+    embeds_html: Vec<String>,
+}
+
+/// Stands for embed `n` in the HTML until sanitising is done.
+fn embed_token(n: usize) -> String {
+    format!("<p>\u{E000}chapterhouse-embed-{n}\u{E000}</p>\n")
 }
 
 impl<'m> Walk<'_, 'm> {
     fn visit(&mut self, event: Event<'m>, at: usize) {
+        if self.embed_event(&event, at) {
+            return;
+        }
         if self.too_deep_at.is_none() && self.nesting.exceeded(&event) {
             self.too_deep_at = Some(at);
         }
@@ -143,6 +176,39 @@ impl<'m> Walk<'_, 'm> {
                 self.events.push(event);
             }
             other => self.events.push(other),
+        }
+    }
+
+    /// Takes the events of an ```` ```embed ```` block; `false` for any other event.
+    fn embed_event(&mut self, event: &Event<'m>, at: usize) -> bool {
+        if let Some(open) = &mut self.embed {
+            match event {
+                Event::Text(text) => {
+                    open.1.get_or_insert(at);
+                    open.2.push_str(text);
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (block_at, body_at, body) = self.embed.take().unwrap_or_default();
+                    let body_at = body_at.unwrap_or(block_at);
+                    match embed::render(&body, body_at, self.embeds, self.locate) {
+                        Ok(html) => {
+                            let token = embed_token(self.embeds_html.len());
+                            self.embeds_html.push(html);
+                            self.events.push(Event::Html(CowStr::from(token)));
+                        }
+                        Err(problem) => self.problems.push(problem),
+                    }
+                }
+                _ => {}
+            }
+            return true;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.trim() == "embed" => {
+                self.embed = Some((at, None, String::new()));
+                true
+            }
+            _ => false,
         }
     }
 

@@ -141,11 +141,28 @@ pub struct Dpo {
     pub contact_page: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BuildSettings {
     #[serde(default)]
     pub raw_html: RawHtml,
+    /// Repeat the content security policy in every page's `<meta http-equiv>`, for hosts
+    /// that ignore `_headers` (GitHub Pages, GitLab Pages, S3).
+    #[serde(default = "yes")]
+    pub csp_meta: bool,
+}
+
+impl Default for BuildSettings {
+    fn default() -> Self {
+        BuildSettings {
+            raw_html: RawHtml::default(),
+            csp_meta: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// What happens to raw HTML written inside markdown.

@@ -97,7 +97,7 @@ impl Pipeline {
         let plan = plan::plan(&site, options)?;
         let state = RenderState::new(&site, &plan)?;
         Ok(Pipeline {
-            links: LinkContext::new(&plan, thorough),
+            links: LinkContext::new(&plan, &site.legal.cookies, thorough),
             options: options.clone(),
             site,
             plan,

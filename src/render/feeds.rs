@@ -19,7 +19,7 @@ impl Renderer<'_> {
         let host = layout.organisation_root().host().to_string();
         let mut entries = Vec::new();
         for (_, notice) in self.plan.notices_of(site, chapter).take(50) {
-            let content = self.render_markdown(&notice.body, &|offset, message| {
+            let content = self.render_markdown(&notice.body, t, &|offset, message| {
                 notice.error_in_body(offset, message)
             })?;
             let path = Layout::notice(&notice.slug);

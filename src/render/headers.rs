@@ -1,48 +1,47 @@
 //! `_headers`: HTTP response headers for static hosts that read one (Netlify, Cloudflare
-//! Pages), with a content security policy matching the default theme.
-//!
-//! The theme has no inline script or style, so the policy allows only the site's own origin.
+//! Pages): the content security policy of [`crate::legal::csp::Policy`] (the one the
+//! checker holds pages to and every page repeats in a `<meta http-equiv>`), HSTS on an
+//! https site, and the usual hardening headers.
 
-use crate::legal::cookies::Origin;
+use crate::legal::csp::Policy;
 use crate::model::Site;
 use crate::plan::Plan;
 
-/// The policy every page is served with. `extra_hosts` are third-party origins the site
-/// declares (scripts behind consented cookie categories); only their serialisation is
-/// written, which has no whitespace or `;` that could add sources or header lines.
-pub fn content_security_policy(extra_hosts: &[Origin]) -> String {
-    let extra: String = extra_hosts
-        .iter()
-        .map(|h| format!(" {}", h.as_str()))
-        .collect();
-    format!(
-        "default-src 'self'; script-src 'self'{extra}; style-src 'self'; img-src 'self' data:{extra}; \
-         font-src 'self'; connect-src 'self'{extra}; frame-src 'self'; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'self'; upgrade-insecure-requests"
-    )
-}
+/// One year, the value HSTS preload lists ask for; subdomains are left to their owners.
+const HSTS: &str = "max-age=31536000";
 
 /// The headers file, for every path below the site's root path.
 pub fn headers_file(site: &Site, plan: &Plan) -> String {
     let root = plan.layout.root().path();
+    let policy = Policy::new(&site.legal.cookies);
+    let hsts = if plan.layout.absolute("").starts_with("https://") {
+        format!("  Strict-Transport-Security: {HSTS}\n")
+    } else {
+        String::new()
+    };
     format!(
-        "{root}*\n  Content-Security-Policy: {}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: SAMEORIGIN\n  Permissions-Policy: interest-cohort=(), camera=(), microphone=(), geolocation=()\n",
-        content_security_policy(&site.legal.cookies.hosts())
+        "{root}*\n  Content-Security-Policy: {}\n{hsts}  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Frame-Options: SAMEORIGIN\n  Permissions-Policy: camera=(), microphone=(), geolocation=()\n",
+        policy.header()
     )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::legal::cookies;
+    use crate::legal::csp::Policy;
 
     #[test]
     fn policy_allows_no_inline_script() {
-        let csp = content_security_policy(&[]);
-        assert!(csp.contains("script-src 'self';"));
+        let none = cookies::parse("revision = 1\n").unwrap();
+        let csp = Policy::new(&none).header();
+        assert!(csp.contains("script-src 'self';"), "{csp}");
         assert!(!csp.contains("unsafe-inline"));
+        let stats = cookies::parse("revision = 1\n[[services]]\nid = \"s\"\nname = \"S\"\nprovider = \"S\"\ncategory = \"analytics\"\npurpose = \"P\"\nhosts = [\"https://Stats.example:443/\"]\nserves = [\"script\"]\n").unwrap();
+        let csp = Policy::new(&stats).header();
         assert!(
-            content_security_policy(&[Origin::parse("https://Stats.example:443/").unwrap()])
-                .contains("script-src 'self' https://stats.example;")
+            csp.contains("script-src 'self' https://stats.example;"),
+            "{csp}"
         );
+        assert!(csp.contains("connect-src 'self';"), "{csp}");
     }
 }

@@ -1,6 +1,7 @@
-//! Contexts and files for the legal pages: privacy, cookies, data processing (with its CSV
-//! and JSON), ethics and oath. Labels come from the theme's translations, so a French
-//! chapter's standalone site gets French headings over the same data.
+//! Contexts for the legal pages: privacy, cookies, ethics and oath; the data-processing
+//! page is dispatched to `schedules`, which also writes its CSV and JSON. Labels come from
+//! the theme's translations, so a French chapter's standalone site gets French headings
+//! over the same data.
 
 use std::collections::BTreeMap;
 
@@ -101,8 +102,8 @@ pub fn context(
         }
         LegalPage::Cookies => cookies(site, t, context, markdown).map(|_| "cookies.html"),
         LegalPage::DataProcessing => {
-            data_processing(site, plan, context);
-            Ok("data_processing.html")
+            super::schedules::data_processing(site, plan, t, context, markdown)
+                .map(|_| "data_processing.html")
         }
         LegalPage::Ethics | LegalPage::Oath => {
             ethics(site, plan, t, context, markdown)?;
@@ -196,44 +197,6 @@ struct ServiceView {
     privacy_url: String,
 }
 
-#[derive(Serialize)]
-struct GroupView<'a> {
-    function: &'a str,
-    rows: Vec<crate::legal::schedules::FlatRow<'a>>,
-}
-
-/// One data-processing schedule: its rows grouped by function.
-#[derive(Serialize)]
-struct ScheduleView<'a> {
-    id: &'a str,
-    title: &'a str,
-    service: &'a str,
-    definition: &'a str,
-    groups: Vec<GroupView<'a>>,
-}
-
-fn data_processing(site: &Site, plan: &Plan, context: &mut Context) {
-    let schedules: Vec<ScheduleView<'_>> = site
-        .legal
-        .schedules
-        .iter()
-        .map(|s| ScheduleView {
-            id: &s.id,
-            title: &s.data.title,
-            service: &s.data.service,
-            definition: &s.data.definition,
-            groups: s
-                .groups()
-                .into_iter()
-                .map(|(function, rows)| GroupView { function, rows })
-                .collect(),
-        })
-        .collect();
-    context.insert("schedules", &schedules);
-    context.insert("csv_href", &plan.href("data-processing/schedules.csv"));
-    context.insert("json_href", &plan.href("data-processing/schedules.json"));
-}
-
 fn ethics(
     site: &Site,
     plan: &Plan,
@@ -267,54 +230,4 @@ fn ethics(
     context.insert("ethics_href", &plan.href("ethics/"));
     context.insert("oath_href", &plan.href("oath/"));
     Ok(())
-}
-
-/// `schedules.csv` (RFC 4180): one row per processing row, with a schedule column.
-pub fn schedules_csv(site: &Site) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let fail = |e: csv::Error| {
-        vec![Diagnostic::error(format!(
-            "cannot write schedules.csv: {e}"
-        ))]
-    };
-    for schedule in &site.legal.schedules {
-        for row in schedule.flat_rows() {
-            writer.serialize(row).map_err(fail)?;
-        }
-    }
-    writer.into_inner().map_err(|e| {
-        vec![Diagnostic::error(format!(
-            "cannot write schedules.csv: {e}"
-        ))]
-    })
-}
-
-/// `schedules.json`: every schedule with its rows.
-pub fn schedules_json(site: &Site) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let value: Vec<serde_json::Value> = site
-        .legal
-        .schedules
-        .iter()
-        .map(|s| {
-            serde_json::json!({
-                "id": s.id,
-                "title": s.data.title,
-                "service": s.data.service,
-                "definition": s.data.definition,
-                "rows": s.flat_rows().collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    serde_json::to_vec_pretty(&serde_json::json!({ "schedules": value }))
-        .map(|mut v| {
-            v.push(b'\n');
-            v
-        })
-        .map_err(|e| {
-            vec![Diagnostic::error(format!(
-                "cannot write schedules.json: {e}"
-            ))]
-        })
 }

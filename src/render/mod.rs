@@ -6,9 +6,11 @@
 //! drives it, in parallel, and hands the bytes to the output.
 
 pub mod atom;
+pub mod consent;
 pub mod context;
 mod escape;
 mod feeds;
+pub mod gate;
 pub mod headers;
 pub mod ical;
 pub mod legal;
@@ -16,6 +18,7 @@ pub mod notices;
 mod outline;
 mod pages;
 mod privacy;
+mod schedules;
 mod sitemap;
 pub mod strings;
 pub mod template_guard;
@@ -24,6 +27,7 @@ mod templates;
 use tera::Tera;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::embed::{Embeds, Provider};
 use crate::markdown::{self, Links};
 use crate::model::Site;
 use crate::plan::{Layout, LegalPage, Plan, Route, RouteKind};
@@ -50,7 +54,12 @@ pub struct RenderState {
     /// (language, template) → the translations that template uses.
     strings_used: TranslationSubsets,
     /// Consent banner and blocked scripts; `None` when only necessary cookies exist.
-    consent: Option<legal::ConsentView>,
+    consent: Option<consent::ConsentView>,
+    /// The content security policy as a `<meta http-equiv>` carries it, unless
+    /// `[build] csp_meta = false`.
+    csp_meta: Option<String>,
+    /// Third-party resources of non-necessary services, made inert until consent.
+    gate: gate::Gate,
 }
 
 impl RenderState {
@@ -72,7 +81,17 @@ impl RenderState {
             Some(tera) if !diagnostics.has_errors() => Ok(RenderState {
                 tera,
                 shared: Shared::new(site, plan),
-                consent: legal::consent_view(site, plan),
+                consent: consent::consent_view(site, plan),
+                csp_meta: site
+                    .config
+                    .build
+                    .csp_meta
+                    .then(|| crate::legal::csp::Policy::new(&site.legal.cookies).meta()),
+                gate: gate::Gate::new(
+                    &site.legal.cookies,
+                    plan,
+                    site.config.build.raw_html == crate::config::RawHtml::Allow,
+                ),
                 strings_used: translation_subsets(site, plan),
                 nav,
                 legal: LegalPage::ALL
@@ -123,7 +142,7 @@ impl<'a> Renderer<'a> {
         self.state
             .tera
             .render(&template, &context)
-            .map(String::into_bytes)
+            .map(|html| self.state.gate.apply(html.into_bytes()))
             .map_err(|e| vec![template_error(self.site, &template, &route.origin, &e)])
     }
 
@@ -136,8 +155,8 @@ impl<'a> Renderer<'a> {
             RouteKind::Sitemap => Ok(sitemap::sitemap(site, plan).into_bytes()),
             RouteKind::Robots => Ok(sitemap::robots(plan).into_bytes()),
             RouteKind::Headers => Ok(headers::headers_file(site, plan).into_bytes()),
-            RouteKind::SchedulesCsv => legal::schedules_csv(site),
-            RouteKind::SchedulesJson => legal::schedules_json(site),
+            RouteKind::SchedulesCsv => schedules::schedules_csv(site, self.strings(route)),
+            RouteKind::SchedulesJson => schedules::schedules_json(site),
             RouteKind::Feed(chapter) => self.feed(route, chapter.as_ref()).map(String::into_bytes),
             RouteKind::Calendar(chapter) => Ok(self.calendar(chapter.as_ref()).into_bytes()),
             _ => return None,
@@ -148,26 +167,43 @@ impl<'a> Renderer<'a> {
         self.state.shared.strings(&route.language)
     }
 
-    fn markdown_of(&self, page: Option<usize>) -> Result<String, Vec<Diagnostic>> {
+    fn markdown_of(&self, route: &Route, page: Option<usize>) -> Result<String, Vec<Diagnostic>> {
         let Some(i) = page else {
             return Ok(String::new());
         };
         let page = &self.site.pages[i];
-        self.render_markdown(page.body(), &|offset, message| {
+        self.render_markdown(page.body(), self.strings(route), &|offset, message| {
             page.error_in_body(offset, message)
         })
     }
 
+    /// Renders markdown of a page in the language of `t`, embeds included.
     fn render_markdown(
         &self,
         text: &str,
+        t: &strings::Strings,
         locate: &dyn Fn(usize, String) -> Diagnostic,
     ) -> Result<String, Vec<Diagnostic>> {
+        let cookies = &self.site.legal.cookies;
+        let provider = |origin: &crate::legal::cookies::Origin| {
+            cookies.service_of(origin).map(|s| Provider {
+                category: s.category.key(),
+                category_label: t.text(&format!("category_{}", s.category.key())),
+                frames: s.serves(crate::legal::cookies::ResourceKind::Frame),
+            })
+        };
+        let text_of = |key: &str| t.text(key);
+        let embeds = Embeds {
+            provider: &provider,
+            text: &text_of,
+            cookies_href: self.plan.href(&Layout::legal(LegalPage::Cookies)),
+        };
         let links = Links {
             hrefs: &self.plan.hrefs,
             drafts_left_out: &self.plan.drafts_left_out,
         };
-        markdown::render(text, &links, self.site.config.build.raw_html, locate)
+        let raw_html = self.site.config.build.raw_html;
+        markdown::render_with_embeds(text, &links, Some(&embeds), raw_html, locate)
     }
 }
 

@@ -59,7 +59,7 @@ impl Renderer<'_> {
     fn home(&self, route: &Route, intro: Option<usize>, context: &mut Context) -> Rendered {
         let site = self.site;
         context.insert("page_title", &site.config.title);
-        context.insert("intro", &self.markdown_of(intro)?);
+        context.insert("intro", &self.markdown_of(route, intro)?);
         context.insert("regions", &self.state.shared.regions);
         let notices = notices::for_home(site, self.plan, self.strings(route));
         context.insert("notices", &notices);
@@ -86,9 +86,9 @@ impl Renderer<'_> {
         };
         context.insert(
             "description_html",
-            &self.render_markdown(description, &locate)?,
+            &self.render_markdown(description, self.strings(route), &locate)?,
         );
-        context.insert("intro", &self.markdown_of(intro)?);
+        context.insert("intro", &self.markdown_of(route, intro)?);
         let t = self.strings(route);
         let lists = notices::lists(site, self.plan, Some(slug), t);
         context.insert("notices", &lists.0);
@@ -107,7 +107,7 @@ impl Renderer<'_> {
             .map(|d| context::format_date(d.0, self.strings(route)));
         context.insert("date", &date);
         context.insert("date_iso", &page.front.date.map(|d| d.0.to_string()));
-        context.insert("content", &self.markdown_of(Some(index))?);
+        context.insert("content", &self.markdown_of(route, Some(index))?);
         // Plan has checked that the named template exists.
         Ok(page
             .front
@@ -151,7 +151,7 @@ impl Renderer<'_> {
         context.insert("page_title", &view.title);
         context.insert("notice", &view);
         let markdown = |text: &str, locate: &dyn Fn(usize, String) -> Diagnostic| {
-            self.render_markdown(text, locate)
+            self.render_markdown(text, t, locate)
         };
         let detail = notices::detail(notice, self.plan, t, &markdown)?;
         context.insert("detail", &detail);
@@ -161,7 +161,7 @@ impl Renderer<'_> {
     fn legal(&self, route: &Route, page: LegalPage, context: &mut Context) -> Rendered {
         let t = self.strings(route);
         let markdown = |text: &str, locate: &dyn Fn(usize, String) -> Diagnostic| {
-            self.render_markdown(text, locate)
+            self.render_markdown(text, t, locate)
         };
         let template = legal::context(page, self.site, self.plan, t, context, &markdown)?;
         Ok(template.to_string())
@@ -198,6 +198,9 @@ impl Renderer<'_> {
         };
         context.insert("chapter", &chapter);
         context.insert("consent", &self.state.consent);
+        let banner = self.state.consent.as_ref().map(|c| c.banner(t));
+        context.insert("consent_banner", &banner);
+        context.insert("csp_meta", &self.state.csp_meta);
         context.insert("feeds", &self.feed_links(route));
         context.insert("notices_href", &layout.href(&Layout::notices_list(1)));
         let calendar = layout.chapter_calendar_href(&route.scope);

@@ -17,9 +17,9 @@ use crate::plan::Plan;
 use crate::render::context::format_date;
 
 /// Renders short data texts as inline markdown, collecting every problem.
-struct Inline<'m> {
-    markdown: MarkdownFn<'m>,
-    problems: Vec<Diagnostic>,
+pub(super) struct Inline<'m> {
+    pub(super) markdown: MarkdownFn<'m>,
+    pub(super) problems: Vec<Diagnostic>,
 }
 
 impl Inline<'_> {
@@ -299,8 +299,9 @@ fn anchor_key(anchor: Anchor) -> &'static str {
     }
 }
 
-/// The controller and the DPO, with their contact pages as checked links.
-fn contacts(site: &Site, t: &Strings, context: &mut Context, inline: &mut Inline) {
+/// The controller and the DPO, with their contact pages as checked links (also the
+/// data-processing page's).
+pub(super) fn contacts(site: &Site, t: &Strings, context: &mut Context, inline: &mut Inline) {
     let controller = &site.config.controller;
     let dpo = site.config.dpo.as_ref().map(|d| d.get_ref());
     let mut contact_link = |target: &Option<String>| {

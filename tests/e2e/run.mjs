@@ -8,7 +8,8 @@
 // tests/fixtures/small: a page open in Chromium must reload by itself after an edit.
 import { createServer } from "node:http";
 import { spawn } from "node:child_process";
-import { readFile, writeFile, stat, mkdtemp, mkdir, rm, cp } from "node:fs/promises";
+import { readFile, writeFile, stat, mkdtemp, mkdir, rm, cp, readdir } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
 import { join, extname, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
@@ -17,6 +18,7 @@ import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve("axe-core/axe.min.js");
+const axeSource = await readFile(axePath, "utf8");
 const [siteDir, frenchDir, artifacts] = process.argv.slice(2).map((p) => resolve(p));
 if (!siteDir || !frenchDir || !artifacts) {
   console.error("usage: node run.mjs SITE_DIR FRENCH_SITE_DIR ARTIFACTS_DIR");
@@ -54,7 +56,9 @@ async function checkPage(page, base, path, name) {
   const status = response?.status();
   const expected = name.startsWith("404") ? 404 : 200;
   if (status !== expected) fail(`${name} ${path}: HTTP ${status}, expected ${expected}`);
-  await page.addScriptTag({ path: axePath });
+  // Evaluated through the DevTools protocol: the pages' content security policy (header
+  // and meta tag) refuses inline scripts, as it should.
+  await page.evaluate(axeSource);
   const results = await page.evaluate(async () =>
     // eslint-disable-next-line no-undef
     axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } }),
@@ -120,6 +124,8 @@ try {
   }
   console.log("ok   data-processing fits 375 px");
 
+  await regulator().catch((e) => fail(`regulator crawl: ${e.message.split("\n")[0]}`));
+  await scriptSize().catch((e) => fail(`consent.js size: ${e.message.split("\n")[0]}`));
   await liveReload().catch((e) => fail(`live reload: ${e.message.split("\n")[0]}`));
   if (externalRequests.length) fail(`third-party requests: ${[...new Set(externalRequests)].join(", ")}`);
 } finally {
@@ -148,6 +154,192 @@ async function consent() {
   await page.goto(`${en}/membership/`);
   if (await page.evaluate(() => Boolean(window.__chapterhouseAnalytics))) fail("analytics ran after changing the choice to Reject");
   console.log("ok   consent: reject, accept, change from the cookie page");
+}
+
+// --- The crawl a regulator's inspection tool makes (the EDPS Website Evidence Collector is
+// the model): every page of both example sites, in fresh browser profiles, recording each
+// request to another host. The machine has no internet, so such requests are answered by a
+// stub and counted, never sent.
+async function htmlPages(root) {
+  const found = [];
+  async function walk(dir) {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.name.endsWith(".html") && entry.name !== "404.html") {
+        // A redirect page (an alias) navigates at once: it is crawled where it leads.
+        if ((await readFile(path, "utf8")).includes('http-equiv="refresh"')) continue;
+        found.push(path.slice(root.length).replace(/index\.html$/, ""));
+      }
+    }
+  }
+  await walk(root);
+  return found.sort();
+}
+
+async function profile({ gpc = false } = {}) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+  });
+  const ctx = await browser.newContext();
+  const requests = [];
+  await ctx.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === "127.0.0.1") return route.continue();
+    requests.push(url.href);
+    return route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>stub</title>" });
+  });
+  if (gpc) await ctx.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
+  const tab = await ctx.newPage();
+  tab.setDefaultTimeout(5000);
+  const hosts = () => [...new Set(requests.map((u) => new URL(u).host))].sort();
+  return { browser, ctx, tab, requests, hosts, close: () => browser.close() };
+}
+
+// Visits every page of both sites; `each` may check something on each page.
+// `prepare` runs first on each site (each is its own origin, with its own stored choice).
+async function crawl(p, what, each, prepare) {
+  const before = p.requests.length;
+  let pages = 0;
+  for (const [base, dir] of [[en, siteDir], [fr, frenchDir]]) {
+    if (prepare) await prepare(base);
+    for (const path of await htmlPages(dir)) {
+      await p.tab.goto(base + path, { waitUntil: "load" });
+      pages++;
+      if (each) await each(base + path);
+    }
+  }
+  const extra = p.requests.slice(before);
+  if (extra.length) fail(`${what}: ${extra.length} request(s) to other hosts: ${[...new Set(extra)].slice(0, 5).join(", ")}`);
+  else console.log(`ok   ${what}: ${pages} pages, no request to another host`);
+  return pages;
+}
+
+function studyGroup() { return `${en}/chapters/london/study-group/`; }
+function bannerShown(tab) { return tab.evaluate(() => !document.getElementById("consent-banner")?.hidden); }
+function stored(tab) { return tab.evaluate(() => JSON.parse(localStorage.getItem("chapterhouse-consent"))); }
+
+async function regulator() {
+  let p = await profile();
+  try {
+    await crawl(p, "before consent", async (url) => {
+      if (!(await bannerShown(p.tab))) fail(`before consent: no banner on ${url}`);
+    });
+    // Load once: the map loads, nothing is stored, the banner still asks.
+    await p.tab.goto(studyGroup());
+    await p.tab.getByRole("button", { name: "Load this map once" }).click();
+    await p.tab.waitForFunction(() => !document.querySelector("iframe[title^='Stewardship']").hidden);
+    await p.tab.waitForTimeout(300);
+    if (p.hosts().join() !== "www.openstreetmap.org") fail(`load once: requests went to ${p.hosts().join()}`);
+    if (await stored(p.tab)) fail("load once stored a choice");
+    if (!(await bannerShown(p.tab))) fail("load once hid the banner");
+    console.log("ok   load once: only the map's host is asked, no choice stored");
+  } finally { await p.close(); }
+
+  p = await profile({ gpc: true });
+  try {
+    await crawl(p, "with Global Privacy Control", async (url) => {
+      if (await bannerShown(p.tab)) fail(`GPC: the banner nags on ${url}`);
+      if (await p.tab.evaluate(() => Boolean(window.__chapterhouseAnalytics))) fail(`GPC: analytics ran on ${url}`);
+    });
+  } finally { await p.close(); }
+
+  p = await profile();
+  try {
+    await crawl(p, "after Reject all", async (url) => {
+      if (await bannerShown(p.tab)) fail(`after Reject all: banner shown again on ${url}`);
+    }, async (base) => {
+      await p.tab.goto(`${base}/`);
+      await p.tab.getByRole("button", { name: /Reject all|Tout refuser/ }).click();
+    });
+    const choice = await stored(p.tab);
+    if (!choice || choice.g.length || !/^[0-9a-f]{16}$/.test(choice.id) || Number.isNaN(Date.parse(choice.t))) fail(`stored choice lacks id or time: ${JSON.stringify(choice)}`);
+  } finally { await p.close(); }
+
+  // Accept one category at a time, through Preferences: only its hosts are asked.
+  const expected = { functional: "www.openstreetmap.org", marketing: "www.youtube-nocookie.com", analytics: "" };
+  for (const [category, host] of Object.entries(expected)) {
+    p = await profile();
+    try {
+      await p.tab.goto(studyGroup());
+      const banner = p.tab.getByRole("region", { name: "Cookie consent" });
+      await banner.getByText("Preferences").click();
+      await banner.getByRole("checkbox", { name: new RegExp(category, "i") }).check();
+      await banner.getByRole("button", { name: "Save my choice" }).click();
+      await p.tab.waitForTimeout(500);
+      const analytics = await p.tab.evaluate(() => Boolean(window.__chapterhouseAnalytics));
+      if (p.hosts().join() !== host) fail(`accept ${category}: requests went to [${p.hosts().join()}], expected [${host}]`);
+      else if (analytics !== (category === "analytics")) fail(`accept ${category}: analytics ran = ${analytics}`);
+      else console.log(`ok   accept ${category} only: ${host || "no other host"}${category === "analytics" ? ", the counter ran" : ""}`);
+    } finally { await p.close(); }
+  }
+
+  p = await profile();
+  try {
+    // Accept all, then withdraw with Cookie settings → Reject all: the cookie is gone.
+    await p.tab.goto(studyGroup());
+    await p.tab.getByRole("button", { name: "Accept all" }).click();
+    await p.tab.waitForTimeout(500);
+    if (p.hosts().join() !== "www.openstreetmap.org,www.youtube-nocookie.com") fail(`accept all: requests went to ${p.hosts().join()}`);
+    const cookie = async () => (await p.ctx.cookies()).some((c) => c.name === "iris_visit");
+    if (!(await cookie())) fail("accept all: the counter set no iris_visit cookie");
+    // The settings control, reached and pressed by keyboard.
+    let reached = false;
+    for (let i = 0; i < 80 && !reached; i++) {
+      await p.tab.keyboard.press("Tab");
+      reached = await p.tab.evaluate(() => document.activeElement?.hasAttribute("data-consent-open"));
+    }
+    if (!reached) fail("Tab never reaches the Cookie settings control");
+    await p.tab.keyboard.press("Enter");
+    if (!(await bannerShown(p.tab))) fail("Enter on Cookie settings did not reopen the banner");
+    if (!(await p.tab.evaluate(() => document.activeElement?.id === "consent-banner"))) fail("the reopened banner did not take the focus");
+    if (reached) console.log("ok   Cookie settings reached by Tab, Enter reopens the banner with the focus in it");
+    await p.tab.screenshot({ path: join(artifacts, "consent-settings-reopened.png") });
+    await Promise.all([p.tab.waitForEvent("load"), p.tab.getByRole("button", { name: "Reject all" }).click()]);
+    if (await cookie()) fail("withdrawal left the iris_visit cookie");
+    else console.log("ok   withdrawal deleted iris_visit and reloaded");
+    await crawl(p, "after a withdrawal");
+  } finally { await p.close(); }
+
+  p = await profile();
+  try {
+    // An expired choice, and one given to another inventory, are asked again.
+    await p.tab.goto(`${en}/`);
+    await p.tab.getByRole("button", { name: "Accept all" }).click();
+    const choice = await stored(p.tab);
+    for (const [what, edit] of [["an expired choice", { t: new Date(Date.now() - 183 * 864e5).toISOString() }],
+      ["a choice for a changed inventory", { r: "0000000000000000" }]]) {
+      await p.tab.evaluate((c) => localStorage.setItem("chapterhouse-consent", JSON.stringify(c)), { ...choice, ...edit });
+      await p.tab.goto(`${en}/about/`);
+      if (!(await bannerShown(p.tab))) fail(`${what} was not asked again`);
+      else if (await p.tab.evaluate(() => Boolean(window.__chapterhouseAnalytics))) fail(`${what}: analytics ran`);
+      else console.log(`ok   ${what} is asked again`);
+    }
+    // axe with the banner and both placeholders on screen.
+    await p.tab.goto(studyGroup());
+    const placeholders = await p.tab.locator(".embed-placeholder:visible").count();
+    if (!(await bannerShown(p.tab)) || placeholders !== 2) fail(`study group: banner ${await bannerShown(p.tab)}, ${placeholders} placeholders`);
+    await p.tab.evaluate(axeSource);
+    const results = await p.tab.evaluate(async () =>
+      // eslint-disable-next-line no-undef
+      axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } }));
+    for (const v of results.violations) fail(`banner and placeholders: axe ${v.id}: ${v.help}`);
+    if (!results.violations.length) console.log("ok   axe: no violation with the banner and two placeholders on screen");
+    await p.tab.screenshot({ path: join(artifacts, "study-group-placeholders.png"), fullPage: true });
+  } finally { await p.close(); }
+}
+
+// consent.js must stay under 4 KB gzipped, as published and minified.
+async function scriptSize() {
+  const source = await readFile(join(siteDir, "consent.js"), "utf8");
+  const { minify } = await import("terser");
+  const min = (await minify(source, { compress: true, mangle: true })).code;
+  const sizes = { published: source.length, publishedGzip: gzipSync(source, { level: 9 }).length,
+    minified: min.length, minifiedGzip: gzipSync(min, { level: 9 }).length };
+  if (sizes.publishedGzip >= 4096 || sizes.minifiedGzip >= 4096) fail(`consent.js over 4 KB gzipped: ${JSON.stringify(sizes)}`);
+  else console.log(`ok   consent.js ${sizes.published} B (${sizes.publishedGzip} gzipped), minified ${sizes.minified} B (${sizes.minifiedGzip} gzipped)`);
 }
 
 // Starts `chapterhouse serve` on a copy of the small fixture, opens a page, views it 70 more

@@ -5,13 +5,15 @@
 //! parsed into [`Origin`]s, since they are written into the content security policy.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::diagnostics::Diagnostic;
 use crate::toml_data::{self, Embedding};
+
+pub use super::csp::ResourceKind;
+pub use super::origin::Origin;
 
 pub const COOKIES_PATH: &str = crate::source::paths::COOKIES;
 
@@ -66,10 +68,21 @@ pub struct Service {
     /// Third-party origins pages load from for this service (`https://stats.example`).
     #[serde(default)]
     pub hosts: Vec<Origin>,
+    /// What its hosts serve (`script`, `image`, `frame`, …), each opening one directive of
+    /// the content security policy; empty means every kind.
+    #[serde(default)]
+    pub serves: Vec<ResourceKind>,
     /// Scripts emitted on every page, blocked until the category is consented to.
     #[serde(default)]
     pub scripts: Vec<String>,
     pub privacy_url: Option<String>,
+}
+
+impl Service {
+    /// Whether its hosts serve this kind of resource.
+    pub fn serves(&self, kind: ResourceKind) -> bool {
+        self.serves.is_empty() || self.serves.contains(&kind)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -88,7 +101,9 @@ pub struct Cookie {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cookies {
-    /// Raise it when services or categories change: earlier consent then no longer counts.
+    /// Optional: raising it asks every visitor again even when the inventory is unchanged
+    /// (the inventory itself is hashed into the revision consent is stored with).
+    #[serde(default)]
     pub revision: u32,
     #[serde(default)]
     pub introduction: String,
@@ -96,9 +111,69 @@ pub struct Cookies {
     pub services: Vec<Spanned<Service>>,
     #[serde(default)]
     pub cookies: Vec<Spanned<Cookie>>,
+    #[serde(default)]
+    pub consent: ConsentSettings,
+}
+
+/// `[consent]`: how long a choice holds and where a record of each choice is sent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentSettings {
+    /// Days after which a stored choice is asked again (about six months by default).
+    #[serde(default = "default_expiry_days")]
+    pub expiry_days: u32,
+    /// A first-party path (`/api/consent`) that receives a JSON record of every choice.
+    pub log_endpoint: Option<Spanned<String>>,
+}
+
+impl Default for ConsentSettings {
+    fn default() -> Self {
+        ConsentSettings {
+            expiry_days: default_expiry_days(),
+            log_endpoint: None,
+        }
+    }
+}
+
+fn default_expiry_days() -> u32 {
+    182
 }
 
 impl Cookies {
+    /// The revision a visitor's choice is stored with: a hash of everything consent is
+    /// asked for (the non-necessary services with their hosts, kinds and scripts, and the
+    /// non-necessary cookies) and of `revision`, so any change to them asks again.
+    pub fn inventory_revision(&self) -> String {
+        let services: Vec<&Service> = self
+            .services
+            .iter()
+            .map(|s| s.get_ref())
+            .filter(|s| s.category.needs_consent())
+            .collect();
+        let cookies: Vec<&Cookie> = self
+            .cookies
+            .iter()
+            .map(|c| c.get_ref())
+            .filter(|c| c.category.needs_consent())
+            .collect();
+        let text = serde_json::to_string(&(self.revision, services, cookies)).unwrap_or_default();
+        // FNV-1a, 64 bits: stable across builds and platforms, and no secret to keep.
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        format!("{hash:016x}")
+    }
+
+    /// Whether a Google tag is declared (its scripts or hosts), for Consent Mode.
+    pub fn has_google_tag(&self) -> bool {
+        const GOOGLE: [&str; 2] = ["www.googletagmanager.com", "www.google-analytics.com"];
+        self.services.iter().map(|s| s.get_ref()).any(|s| {
+            s.hosts
+                .iter()
+                .any(|h| GOOGLE.iter().any(|g| h.as_str() == format!("https://{g}")))
+        })
+    }
+
     /// The services' ids, in file order.
     pub fn service_ids(&self) -> Vec<&str> {
         self.services
@@ -133,117 +208,25 @@ impl Cookies {
             .collect();
         hosts.into_iter().collect()
     }
-}
 
-/// A web origin as the content security policy names one: `https` or `http`, a host in
-/// lower-case ASCII (an IDN in punycode), and a port unless it is the scheme's default. Its
-/// text has no path, whitespace, `;` or `,`, so it cannot add sources or header lines.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Origin(String);
-
-/// Why a host is not an origin, with the hint that goes with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OriginProblem {
-    pub message: String,
-    pub hint: &'static str,
-}
-
-const ORIGIN_HINT: &str =
-    "write hosts as origins, e.g. \"https://stats.example.org\" or \"https://cdn.example:8443\"";
-
-impl Origin {
-    /// Parses a declared host; surrounding and inner whitespace, separators, wildcards,
-    /// user info, paths, queries and fragments are refused rather than cleaned up.
-    pub fn parse(text: &str) -> Result<Origin, OriginProblem> {
-        let problem = |what: &str, hint: &'static str| OriginProblem {
-            message: format!("the host `{}` {what}", text.escape_debug()),
-            hint,
-        };
-        if let Some(c) = text
-            .chars()
-            .find(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '\'' | '"'))
-        {
-            return Err(problem(
-                &format!("contains {:?}, which would change the security policy", c),
-                ORIGIN_HINT,
-            ));
-        }
-        if text.contains('*') {
-            return Err(problem(
-                "has a wildcard",
-                "list each host a service loads from; wildcards would allow every subdomain",
-            ));
-        }
-        let url = url::Url::parse(text)
-            .map_err(|e| problem(&format!("is not an origin ({e})"), ORIGIN_HINT))?;
-        if !matches!(url.scheme(), "https" | "http") {
-            return Err(problem("is not an https:// or http:// origin", ORIGIN_HINT));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(problem(
-                "contains a user name or password",
-                "remove the `user:password@` part; it would be published in every page's headers",
-            ));
-        }
-        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-            return Err(problem(
-                "has a path, query or fragment",
-                "an origin ends after the host (and port): remove everything from the first `/` after it",
-            ));
-        }
-        if !matches!(url.host(), Some(url::Host::Domain(d)) if !d.is_empty())
-            && !matches!(url.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)))
-        {
-            return Err(problem("has no host name", ORIGIN_HINT));
-        }
-        Ok(Origin(url.origin().ascii_serialization()))
+    /// The hosts that serve `kind`, for its directive of the content security policy.
+    pub fn hosts_serving(&self, kind: ResourceKind) -> Vec<Origin> {
+        let hosts: BTreeSet<Origin> = self
+            .services
+            .iter()
+            .map(|s| s.get_ref())
+            .filter(|s| s.serves(kind))
+            .flat_map(|s| s.hosts.iter().cloned())
+            .collect();
+        hosts.into_iter().collect()
     }
 
-    /// The serialisation, e.g. `https://xn--bcher-kva.example:8443`.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether an absolute or protocol-relative URL is served from this origin.
-    pub fn serves(&self, url: &str) -> bool {
-        let base = url::Url::parse("https://base.invalid/").ok();
-        let parsed = match url.strip_prefix("//") {
-            Some(_) => base.and_then(|b| b.join(url).ok()),
-            None => url::Url::parse(url).ok(),
-        };
-        parsed.is_some_and(|u| u.origin().ascii_serialization() == self.0)
-    }
-}
-
-impl std::ops::Deref for Origin {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for Origin {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for Origin {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Origin {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Origin::parse(&text).map_err(|p| serde::de::Error::custom(p.message))
+    /// The service that declares `origin`, if any.
+    pub fn service_of(&self, origin: &Origin) -> Option<&Service> {
+        self.services
+            .iter()
+            .map(|s| s.get_ref())
+            .find(|s| s.hosts.contains(origin))
     }
 }
 
@@ -289,6 +272,7 @@ pub fn parse(text: &str) -> Result<Cookies, Vec<Diagnostic>> {
     let mut problems = duplicate_services(&cookies, at);
     problems.extend(script_problems(&cookies, at));
     problems.extend(cookie_service_problems(&cookies, at));
+    problems.extend(log_endpoint_problem(&cookies, at));
     if problems.is_empty() {
         Ok(cookies)
     } else {
@@ -350,6 +334,27 @@ fn script_problems(cookies: &Cookies, at: Embedding<'_>) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// The consent log is first-party: a path on the site's own origin.
+fn log_endpoint_problem(cookies: &Cookies, at: Embedding<'_>) -> Option<Diagnostic> {
+    let endpoint = cookies.consent.log_endpoint.as_ref()?;
+    let path = endpoint.get_ref();
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\')
+        });
+    (!ok).then(|| {
+        at.error_span(
+            &endpoint.span(),
+            format!(
+                "`log_endpoint` `{}` is not a path on this site",
+                path.escape_debug()
+            ),
+        )
+        .hint("consent records go to the site's own server: write a path such as \"/api/consent\"")
+    })
 }
 
 /// A cookie's service exists and has the cookie's category.
@@ -437,54 +442,6 @@ service = "stats"
             parse(&INVENTORY.replace("service = \"stats\"", "service = \"stat\"")).unwrap_err();
         assert!(errors[0].message.contains("unknown service `stat`"));
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean `stats`?"));
-    }
-
-    #[test]
-    fn hosts_are_normalised_origins() {
-        for (text, origin) in [
-            ("https://stats.example", "https://stats.example"),
-            ("https://Stats.Example/", "https://stats.example"),
-            ("https://stats.example:443", "https://stats.example"),
-            ("http://stats.example:8080", "http://stats.example:8080"),
-            ("https://bücher.example", "https://xn--bcher-kva.example"),
-            ("https://[::1]:8443", "https://[::1]:8443"),
-        ] {
-            assert_eq!(
-                Origin::parse(text).map(|o| o.0),
-                Ok(origin.to_string()),
-                "{text}"
-            );
-        }
-        let stats = Origin::parse("https://stats.example").unwrap();
-        assert!(stats.serves("https://stats.example/s.js"));
-        assert!(stats.serves("//stats.example/s.js"));
-        assert!(!stats.serves("https://stats.example.evil.example/s.js"));
-        assert!(!stats.serves("http://stats.example/s.js"));
-    }
-
-    #[test]
-    fn hosts_that_are_not_origins_are_refused() {
-        for (text, phrase) in [
-            ("https://a.example\nX-Evil: 1", "contains '\\n'"),
-            ("https://a.example; script-src *", "contains ';'"),
-            ("https://a.example;", "contains ';'"),
-            ("https://a.example,https://b.example", "contains ','"),
-            (" https://a.example", "contains ' '"),
-            ("https://*.example", "has a wildcard"),
-            ("https://a.example/js/", "has a path"),
-            ("https://a.example?x", "has a path"),
-            ("https://u:p@a.example", "user name or password"),
-            ("ftp://a.example", "is not an https:// or http:// origin"),
-            ("stats.example", "is not an origin"),
-            ("https://", "is not an origin"),
-        ] {
-            let problem = Origin::parse(text).unwrap_err();
-            assert!(
-                problem.message.contains(phrase),
-                "{text}: {}",
-                problem.message
-            );
-        }
     }
 
     #[test]

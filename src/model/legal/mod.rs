@@ -3,11 +3,17 @@
 //! carries all of them, generated from these files so they cannot drift or go stale.
 
 pub mod cookies;
+pub mod csp;
 pub mod ethics;
+pub mod origin;
 pub mod privacy;
+pub mod record;
 pub mod schedules;
 
+use std::collections::BTreeMap;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Chapter, ChapterSlug};
 use crate::source::SourceTree;
 
 pub use cookies::Cookies;
@@ -70,8 +76,13 @@ fn take<T>(
     }
 }
 
-/// Loads every legal data file; all problems are reported together.
-pub fn load(sources: &SourceTree, diagnostics: &mut Diagnostics) -> Option<Legal> {
+/// Loads every legal data file and checks the record of processing against the policy
+/// (`chapters` for their own processors); all problems are reported together.
+pub fn load(
+    sources: &SourceTree,
+    chapters: &BTreeMap<ChapterSlug, Chapter>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Legal> {
     let mut ok = true;
     let privacy = required(
         sources,
@@ -94,6 +105,29 @@ pub fn load(sources: &SourceTree, diagnostics: &mut Diagnostics) -> Option<Legal
         diagnostics,
     )
     .and_then(|text| take(ethics::parse(text), &mut ok, diagnostics));
+    let schedules = load_schedules(sources, &mut ok, diagnostics);
+    if let Some(privacy) = &privacy {
+        let problems = record::check(privacy, &schedules, chapters);
+        ok &= problems.is_empty();
+        diagnostics.extend(problems);
+    }
+    match (privacy, cookies, ethics) {
+        (Some(privacy), Some(cookies), Some(ethics)) if ok => Some(Legal {
+            privacy,
+            cookies,
+            schedules,
+            ethics,
+        }),
+        _ => None,
+    }
+}
+
+/// Every `data/schedules/<id>.toml`, in page order (`weight`, then `title`).
+fn load_schedules(
+    sources: &SourceTree,
+    ok: &mut bool,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Schedule> {
     let mut schedules = Vec::new();
     for file in sources.texts_under(schedules::SCHEDULES_DIR) {
         let name = &file.path[schedules::SCHEDULES_DIR.len()..];
@@ -111,27 +145,19 @@ pub fn load(sources: &SourceTree, diagnostics: &mut Diagnostics) -> Option<Legal
                 schedules.push(schedule);
             }
             Err(problems) => {
-                ok = false;
+                *ok = false;
                 diagnostics.extend(problems);
             }
         }
     }
-    if schedules.is_empty() && ok {
+    if schedules.is_empty() && *ok {
         diagnostics.push(
             Diagnostic::error("there is no data-processing schedule in data/schedules/")
                 .in_file(schedules::SCHEDULES_DIR)
                 .hint("add at least one `data/schedules/<id>.toml`; the README lists its fields"),
         );
-        ok = false;
+        *ok = false;
     }
     schedules.sort_by(|a, b| (a.data.weight, &a.data.title).cmp(&(b.data.weight, &b.data.title)));
-    match (privacy, cookies, ethics) {
-        (Some(privacy), Some(cookies), Some(ethics)) if ok => Some(Legal {
-            privacy,
-            cookies,
-            schedules,
-            ethics,
-        }),
-        _ => None,
-    }
+    schedules
 }

@@ -1,32 +1,74 @@
 //! `data/schedules/<id>.toml`: data-processing schedules (the record of processing).
 //!
-//! Each row answers the reference document's eight questions. Purpose, data subjects and
-//! retention may never be empty; a retention text cut off mid-sentence is a warning.
+//! Each row answers the reference document's eight questions, plus the two the record of
+//! processing asks of the policy (GDPR Art. 30): which purpose of the privacy policy it
+//! serves (`serves`, whose legal basis the row shows) and who receives the data
+//! (`recipients`, `[]` for no one). Both keys are required in every row, so nothing is
+//! implied by omission; `legal::record` checks their values against the policy. Purpose,
+//! data subjects and retention may never be empty nor a placeholder ("N/A", "TBD"); a
+//! retention text cut off mid-sentence is a warning.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostics::Diagnostic;
+use crate::model::ids::DataId;
+use crate::model::text::is_placeholder;
 use crate::toml_data::{self, Embedding};
 
 pub const SCHEDULES_DIR: &str = crate::source::paths::SCHEDULES_DIR;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One processing activity, as loaded: every field present, names not yet checked against
+/// the privacy policy (the record checks in `legal::record` do that).
+#[derive(Debug, Clone)]
 pub struct Row {
     pub function: String,
+    /// The activity, in the schedule's own words.
     pub purpose: Spanned<String>,
+    /// The id of the privacy policy's purpose this activity serves; its legal basis is the
+    /// policy's, never restated here.
+    pub serves: Spanned<DataId>,
     pub processing: String,
     pub personal_data: String,
     /// Why the data is gathered or processed.
     pub reason: String,
     pub data_subjects: Spanned<String>,
+    /// Who receives the data (GDPR Art. 30(1)(d)): names of the policy's `[[recipients]]`
+    /// or of a chapter's processors; empty when no one does.
+    pub recipients: Vec<Spanned<String>>,
     pub measures: String,
     pub retention: Spanned<String>,
 }
 
+/// A row as written: `serves` and `recipients` are required, but reported here with a
+/// hint of our own (and every row's, not serde's first only).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RowFields {
+    function: String,
+    purpose: Spanned<String>,
+    serves: Option<Spanned<DataId>>,
+    processing: String,
+    personal_data: String,
+    reason: String,
+    data_subjects: Spanned<String>,
+    recipients: Option<Vec<Spanned<String>>>,
+    measures: String,
+    retention: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleFields {
+    title: String,
+    service: String,
+    definition: String,
+    #[serde(default)]
+    weight: i64,
+    rows: Vec<Spanned<RowFields>>,
+}
+
+#[derive(Debug, Clone)]
 pub struct ScheduleData {
     pub title: String,
     /// The product or service provided to members.
@@ -34,7 +76,6 @@ pub struct ScheduleData {
     /// What the product or service is.
     pub definition: String,
     /// Orders schedules on the page (lower first, then title).
-    #[serde(default)]
     pub weight: i64,
     pub rows: Vec<Row>,
 }
@@ -45,54 +86,27 @@ pub struct Schedule {
     /// The file stem, used as the schedule column of the CSV and JSON.
     pub id: String,
     pub source_path: String,
+    /// The file's text, for locating problems found after loading.
+    pub file_text: String,
     pub data: ScheduleData,
 }
 
-/// A flat row for tables, CSV and JSON.
-#[derive(Debug, Clone, Serialize)]
-pub struct FlatRow<'a> {
-    pub schedule: &'a str,
-    pub function: &'a str,
-    pub purpose: &'a str,
-    pub processing: &'a str,
-    pub personal_data: &'a str,
-    pub reason: &'a str,
-    pub data_subjects: &'a str,
-    pub measures: &'a str,
-    pub retention: &'a str,
-}
-
 impl Schedule {
-    pub fn flat_rows(&self) -> impl Iterator<Item = FlatRow<'_>> {
-        self.data.rows.iter().map(|r| self.flat_row(r))
-    }
-
-    fn flat_row<'s>(&'s self, r: &'s Row) -> FlatRow<'s> {
-        FlatRow {
-            schedule: &self.id,
-            function: &r.function,
-            purpose: r.purpose.get_ref(),
-            processing: &r.processing,
-            personal_data: &r.personal_data,
-            reason: &r.reason,
-            data_subjects: r.data_subjects.get_ref(),
-            measures: &r.measures,
-            retention: r.retention.get_ref(),
-        }
-    }
-
     /// Consecutive rows of one function, as the reference document groups them.
-    pub fn groups(&self) -> Vec<(&str, Vec<FlatRow<'_>>)> {
-        let mut groups: Vec<(&str, Vec<FlatRow<'_>>)> = Vec::new();
+    pub fn groups(&self) -> Vec<(&str, Vec<&Row>)> {
+        let mut groups: Vec<(&str, Vec<&Row>)> = Vec::new();
         for row in &self.data.rows {
             match groups.last_mut() {
-                Some((function, rows)) if *function == row.function => {
-                    rows.push(self.flat_row(row))
-                }
-                _ => groups.push((&row.function, vec![self.flat_row(row)])),
+                Some((function, rows)) if *function == row.function => rows.push(row),
+                _ => groups.push((&row.function, vec![row])),
             }
         }
         groups
+    }
+
+    /// Locates a problem at a byte offset of this schedule's file.
+    pub fn error_at(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        Embedding::whole(&self.source_path, &self.file_text).error_at(offset, message)
     }
 }
 
@@ -114,68 +128,126 @@ pub fn looks_truncated(text: &str) -> bool {
         .any(|w| lower == *w || lower.ends_with(&format!(" {w}")))
 }
 
-/// Parses one schedule; errors for empty required cells, warnings for truncated retention.
+/// Parses one schedule; errors for empty required cells and missing keys (every row's),
+/// warnings for truncated retention.
 pub fn parse(
     id: &str,
     path: &str,
     text: &str,
 ) -> Result<(Schedule, Vec<Diagnostic>), Vec<Diagnostic>> {
     let at = Embedding::whole(path, text);
-    let data: ScheduleData = toml_data::parse(text, at)?;
+    let fields: ScheduleFields = toml_data::parse(text, at)?;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    if data.rows.is_empty() {
+    if fields.rows.is_empty() {
         errors.push(
-            at.error_at(0, format!("schedule `{}` has no rows", data.title))
+            at.error_at(0, format!("schedule `{}` has no rows", fields.title))
                 .hint("add a `[[rows]]` table per processing activity"),
         );
     }
-    for row in &data.rows {
-        for (name, cell) in [
-            ("purpose", &row.purpose),
-            ("data_subjects", &row.data_subjects),
-            ("retention", &row.retention),
-        ] {
-            if cell.get_ref().trim().is_empty() {
-                errors.push(
-                    at.error_span(
-                        &cell.span(),
-                        format!("`{name}` is empty in a `{}` row", row.function),
-                    )
-                    .hint(format!(
-                        "every processing row states its {}",
-                        name.replace('_', " ")
-                    )),
-                );
-            }
-        }
-        let retention = row.retention.get_ref();
-        if !retention.trim().is_empty() && looks_truncated(retention) {
-            warnings.push(
-                at.warning_at(
-                    row.retention.span().start,
+    let rows: Vec<Row> = fields
+        .rows
+        .into_iter()
+        .filter_map(|row| check_row(row, at, &mut errors, &mut warnings))
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let data = ScheduleData {
+        title: fields.title,
+        service: fields.service,
+        definition: fields.definition,
+        weight: fields.weight,
+        rows,
+    };
+    let schedule = Schedule {
+        id: id.to_string(),
+        source_path: path.to_string(),
+        file_text: text.to_string(),
+        data,
+    };
+    Ok((schedule, warnings))
+}
+
+/// The cells the record states as facts: never empty, never a placeholder ("N/A", "TBD").
+fn check_cells(row: &RowFields, at: Embedding<'_>, errors: &mut Vec<Diagnostic>) {
+    for (name, cell) in [
+        ("purpose", &row.purpose),
+        ("data_subjects", &row.data_subjects),
+        ("retention", &row.retention),
+    ] {
+        let (text, what) = (cell.get_ref().trim(), name.replace('_', " "));
+        if text.is_empty() {
+            errors.push(
+                at.error_span(
+                    &cell.span(),
+                    format!("`{name}` is empty in a `{}` row", row.function),
+                )
+                .hint(format!("every processing row states its {what}")),
+            );
+        } else if is_placeholder(text) {
+            errors.push(
+                at.error_span(
+                    &cell.span(),
                     format!(
-                        "the retention of a `{}` row ends mid-sentence: \"{}\"",
-                        row.function,
-                        retention.trim()
+                        "`{name}` is a placeholder (\"{text}\") in a `{}` row",
+                        row.function
                     ),
                 )
-                .hint("finish the sentence, e.g. \"no later than 3 months after membership ends\""),
+                .hint(format!("write the {what} the record should state")),
             );
         }
     }
-    if errors.is_empty() {
-        Ok((
-            Schedule {
-                id: id.to_string(),
-                source_path: path.to_string(),
-                data,
-            },
-            warnings,
-        ))
-    } else {
-        Err(errors)
+}
+
+/// One row's own checks; the row when it has every key.
+fn check_row(
+    row: Spanned<RowFields>,
+    at: Embedding<'_>,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Row> {
+    let start = row.span().start;
+    let row = row.into_inner();
+    check_cells(&row, at, errors);
+    if row.serves.is_none() {
+        errors.push(
+            at.error_at(start, format!("a `{}` row does not say which purpose of the privacy policy it serves", row.function))
+                .hint("add `serves = \"<id>\"` naming the `id` of a `[[purposes]]` entry of data/privacy.toml; the row shows that purpose's legal basis"),
+        );
     }
+    if row.recipients.is_none() {
+        errors.push(
+            at.error_at(start, format!("a `{}` row does not say who receives its data", row.function))
+                .hint("add `recipients = [\"…\"]` naming recipients of data/privacy.toml or a chapter's processors, or `recipients = []` when no one outside the organisation does"),
+        );
+    }
+    let retention = row.retention.get_ref();
+    if !retention.trim().is_empty() && looks_truncated(retention) {
+        warnings.push(
+            at.warning_at(
+                row.retention.span().start,
+                format!(
+                    "the retention of a `{}` row ends mid-sentence: \"{}\"",
+                    row.function,
+                    retention.trim()
+                ),
+            )
+            .hint("finish the sentence, e.g. \"no later than 3 months after membership ends\""),
+        );
+    }
+    Some(Row {
+        function: row.function,
+        purpose: row.purpose,
+        serves: row.serves?,
+        processing: row.processing,
+        personal_data: row.personal_data,
+        reason: row.reason,
+        data_subjects: row.data_subjects,
+        recipients: row.recipients?,
+        measures: row.measures,
+        retention: row.retention,
+    })
 }
 
 #[cfg(test)]
@@ -195,6 +267,8 @@ reason = "To administer membership"
 data_subjects = "Members"
 measures = "MFA"
 retention = "Six years after membership ends"
+serves = "membership"
+recipients = []
 
 [[rows]]
 function = "Register"
@@ -205,6 +279,8 @@ reason = "To renew"
 data_subjects = "Members"
 measures = "MFA"
 retention = "Accounts are deactivated no later than"
+serves = "membership"
+recipients = ["Ledgerly Ltd"]
 "#;
 
     #[test]
@@ -217,7 +293,7 @@ retention = "Accounts are deactivated no later than"
             "{}",
             warnings[0]
         );
-        assert_eq!(warnings[0].location.as_ref().unwrap().line, 23);
+        assert_eq!(warnings[0].location.as_ref().unwrap().line, 25);
         assert_eq!(schedule.groups().len(), 1);
         assert_eq!(schedule.groups()[0].1.len(), 2);
     }
