@@ -210,6 +210,11 @@ impl Diagnostics {
     }
 
     /// Sorts by file and position so reports are stable whatever order stages ran in.
+    /// Keeps only the diagnostics `keep` accepts.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.items.retain(keep);
+    }
+
     pub fn sorted(mut self) -> Self {
         self.items.sort_by(|a, b| {
             (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message))

@@ -19,6 +19,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod source;
+pub mod starter;
 pub mod toml_data;
 
 // The site's configuration and legal data are part of the model; these paths are kept.

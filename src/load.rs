@@ -40,6 +40,7 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
     let theme_name = config.as_ref().map_or("default", |c| c.theme.as_str());
     let theme = load_theme(theme_name, sources, &chapters, &language, &mut diagnostics);
     let static_files = static_files(sources);
+    diagnostics.extend(crate::starter::leftovers(sources));
     if let (Some(legal), Some(theme)) = (&legal, &theme) {
         diagnostics.extend(missing_scripts(legal, theme, &static_files, sources));
     }

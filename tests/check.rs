@@ -17,7 +17,11 @@ fn check_files(files: &[(&str, &str)]) -> String {
         plan: options(),
         ..CheckOptions::default()
     };
-    let report = check::run(&sources, &options);
+    let mut report = check::run(&sources, &options);
+    // The starter legal data is the backdrop of these fixtures, not what they test.
+    report
+        .diagnostics
+        .retain(|d| !chapterhouse::starter::is_leftover(d));
     check::render_report(&report, Format::Text)
 }
 
@@ -363,4 +367,39 @@ fn two_sites_served_from_one_address_are_errors_at_their_site_url() {
         assert!(out.contains(&expected), "{expected}\nnot in:\n{out}");
     }
     assert!(!out.contains("chapter `hull` is served"), "{out}");
+}
+
+#[test]
+fn example_texts_from_init_fail_check_and_warn_in_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    chapterhouse::scaffold::init(&root).unwrap();
+    let check = Command::cargo_bin("chapterhouse")
+        .unwrap()
+        .args(["check", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&check.stdout).to_string()
+        + &String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{out}");
+    for expected in [
+        "data/ethics.toml:7:9: error: this is still the example text that `chapterhouse init` wrote: \"I act honestly and never alter a record to mislead.\"",
+        "data/chapters/example-city.toml:",
+        "content/about.md:",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    let build = Command::cargo_bin("chapterhouse")
+        .unwrap()
+        .args(["build", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&build.stderr).to_string();
+    assert_eq!(build.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("warning: this is still the example text"),
+        "{out}"
+    );
 }

@@ -183,6 +183,15 @@ fn ethics_and_oath_pages() {
     let oath = &site["oath/index.html"];
     assert!(text_of(oath).contains("I promise to care for the records entrusted to me"));
     assert!(oath.contains("<dt>Signature</dt><dd></dd>"));
+    assert!(
+        text_of(oath).contains("adopted 18 May 2024"),
+        "the oath shows when the code was adopted: {}",
+        text_of(oath)
+    );
+    assert!(
+        oath.contains("<span class=\"print-only\"> (https://iris.example/ethics/)</span>"),
+        "the printed oath names the code's address"
+    );
 }
 
 #[test]

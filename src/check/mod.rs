@@ -54,7 +54,15 @@ impl OutputSink for Discard {
 pub fn run(sources: &SourceTree, options: &CheckOptions) -> CheckReport {
     let mut report = CheckReport::default();
     let (site, diagnostics) = load::load(sources);
-    report.diagnostics.extend(diagnostics);
+    // A build only warns about example texts left from `init`; check refuses them.
+    report
+        .diagnostics
+        .extend(diagnostics.into_iter().map(|mut d| {
+            if crate::starter::is_leftover(&d) {
+                d.severity = crate::diagnostics::Severity::Error;
+            }
+            d
+        }));
     let Some(site) = site else { return report };
     report.diagnostics.extend(lints::chapters(&site));
     report.diagnostics.extend(lints::shared_site_urls(&site));

@@ -228,6 +228,8 @@ fn ethics(
         &fit_outline(&markdown(&e.oath.introduction, &locate)?, 2),
     );
     context.insert("ethics_href", &plan.href("ethics/"));
+    // The printed oath names the code it refers to by its full address.
+    context.insert("ethics_url", &plan.layout.absolute("ethics/"));
     context.insert("oath_href", &plan.href("oath/"));
     Ok(())
 }
