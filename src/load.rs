@@ -63,7 +63,7 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
 fn load_config(sources: &SourceTree, diagnostics: &mut Diagnostics) -> Option<config::SiteConfig> {
     match sources.get(SITE_CONFIG_PATH) {
         Some(file) => config::parse(&file.text)
-            .map_err(|d| diagnostics.push(d))
+            .map_err(|d| diagnostics.extend(d))
             .ok(),
         None => {
             diagnostics.push(
@@ -168,7 +168,7 @@ fn load_content(
         }
         match page::parse(&file.path, &file.text, scope) {
             Ok(page) => pages.push(page),
-            Err(d) => diagnostics.push(d),
+            Err(problems) => diagnostics.extend(problems),
         }
     }
     (pages, notices)

@@ -2,7 +2,11 @@
 //!
 //! All data files and front matter go through [`parse`], so every one of them reports errors
 //! the same way: file, line, column, the source line, and for an unknown key or value the
-//! closest valid one.
+//! closest valid one, and every problem of a document in one run ([`repair`]), a wrong type
+//! with the form the field expects ([`forms`]).
+
+mod forms;
+mod repair;
 
 use std::ops::Range;
 
@@ -44,16 +48,20 @@ impl<'f> Embedding<'f> {
     }
 }
 
-/// Parses `toml` into `T`, turning serde's message into a located diagnostic with a hint.
-pub fn parse<T: DeserializeOwned>(toml: &str, at: Embedding<'_>) -> Result<T, Diagnostic> {
-    toml::from_str(toml).map_err(|err| diagnostic_of(&err, at))
+/// Parses `toml` into `T`, turning every problem serde finds into a located diagnostic with
+/// a hint, in the order of the text.
+pub fn parse<T: DeserializeOwned>(toml: &str, at: Embedding<'_>) -> Result<T, Vec<Diagnostic>> {
+    repair::deserialize(toml)
+        .map_err(|problems| problems.iter().map(|p| diagnostic_of(p, at)).collect())
 }
 
-fn diagnostic_of(err: &toml::de::Error, at: Embedding<'_>) -> Diagnostic {
-    let message = err.message().trim().to_string();
-    let offset = err.span().map(|s| s.start).unwrap_or(0);
+fn diagnostic_of(problem: &repair::Problem, at: Embedding<'_>) -> Diagnostic {
+    let message = problem.error.message().trim().to_string();
+    let offset = problem.error.span().map(|s| s.start).unwrap_or(0);
     let mut diagnostic = at.error_at(offset, first_line(&message));
-    if let Some(hint) = hint_for(&message) {
+    let hint = forms::type_hint(&message, problem.key.as_deref())
+        .or_else(|| hint_for(&message, problem.syntax));
+    if let Some(hint) = hint {
         diagnostic = diagnostic.hint(hint);
     }
     diagnostic
@@ -64,7 +72,8 @@ fn first_line(message: &str) -> String {
 }
 
 /// serde's messages list the valid names: "unknown field `titel`, expected one of `a`, `b`".
-fn hint_for(message: &str) -> Option<String> {
+/// `syntax`: the text is not TOML, so the message is the parser's, not a field's.
+fn hint_for(message: &str, syntax: bool) -> Option<String> {
     let kind = if message.starts_with("unknown field") {
         "key"
     } else if message.starts_with("unknown variant") {
@@ -78,6 +87,9 @@ fn hint_for(message: &str) -> Option<String> {
         return None;
     } else if message.starts_with("duplicate key") {
         return Some("each key appears once in its table; remove or rename one".to_string());
+    } else if !syntax {
+        // A check of our own ("`X` is not a valid id; use …") says how to fix it itself.
+        return None;
     } else {
         // The parser's own syntax messages ("extra `=`", "invalid string"): show the shape.
         return Some(
@@ -177,72 +189,4 @@ impl<'de> serde::Deserialize<'de> for ClockTime {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Debug, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Sample {
-        title: String,
-        language: Option<String>,
-    }
-
-    #[test]
-    fn unknown_key_names_line_and_closest_key() {
-        let text = "title = \"x\"\nlanguag = \"en\"\n";
-        let err = parse::<Sample>(text, Embedding::whole("a.toml", text)).unwrap_err();
-        let loc = err.location.clone().unwrap();
-        assert_eq!((loc.line, loc.col), (2, 1));
-        assert!(
-            err.message.contains("unknown field `languag`"),
-            "{}",
-            err.message
-        );
-        assert_eq!(err.hint.as_deref(), Some("did you mean `language`?"));
-    }
-
-    #[test]
-    fn syntax_errors_get_a_hint_on_the_shape_of_a_line() {
-        for text in ["title = = \"x\"\n", "title = Leeds\n"] {
-            let err = parse::<Sample>(text, Embedding::whole("a.toml", text)).unwrap_err();
-            assert_eq!(err.location.clone().unwrap().line, 1, "{text}");
-            assert!(
-                err.hint
-                    .as_deref()
-                    .is_some_and(|h| h.contains("`key = value`")),
-                "{text}: {:?}",
-                err.hint
-            );
-        }
-        let text = "title = 3\n";
-        let err = parse::<Sample>(text, Embedding::whole("a.toml", text)).unwrap_err();
-        assert_eq!(err.hint, None, "a type error says what was expected itself");
-    }
-
-    #[test]
-    fn offset_of_embedded_document_is_kept() {
-        let file = "+++\ntitle = 3\n+++\n";
-        let err = parse::<Sample>(
-            &file[4..14],
-            Embedding {
-                path: "p.md",
-                file_text: file,
-                offset: 4,
-            },
-        )
-        .unwrap_err();
-        assert_eq!(err.location.unwrap().line, 2);
-    }
-
-    #[test]
-    fn missing_field_is_named() {
-        let text = "language = \"en\"\n";
-        let err = parse::<Sample>(text, Embedding::whole("a.toml", text)).unwrap_err();
-        assert!(
-            err.message.contains("missing field `title`"),
-            "{}",
-            err.message
-        );
-    }
-}
+mod tests;

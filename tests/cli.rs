@@ -107,7 +107,10 @@ fn failed_build_exits_1_and_leaves_previous_output_identical() {
             "data/chapters/york.toml:1:1: error: missing field `country`",
         ))
         .stderr(predicate::str::contains(
-            "Build failed: 2 errors; the previous output was left as it was.",
+            "data/chapters/york.toml:1:1: error: missing field `timezone`",
+        ))
+        .stderr(predicate::str::contains(
+            "Build failed: 4 errors; the previous output was left as it was.",
         ));
     assert_eq!(read_all(&site.path().join("public")), before);
     let leftovers: Vec<_> = fs::read_dir(site.path())
@@ -148,8 +151,9 @@ fn a_failed_first_build_says_nothing_was_written() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("missing field `base_url`"))
+        .stderr(predicate::str::contains("missing field `controller`"))
         .stderr(predicate::str::contains(
-            "Build failed: 1 error; nothing was written.",
+            "Build failed: 2 errors; nothing was written.",
         ));
     assert!(!site.path().join("public").exists());
     // `init` into a folder that is not empty is refused, and says so.

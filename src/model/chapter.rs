@@ -217,8 +217,11 @@ pub fn parse(
     site_language: &LanguageTag,
 ) -> Result<Chapter, Vec<Diagnostic>> {
     let at = Embedding::whole(path, text);
-    let data: ChapterData =
-        toml_data::parse(text, at).map_err(|d| vec![crate::config::with_url_hint(d)])?;
+    let data: ChapterData = toml_data::parse(text, at).map_err(|d| {
+        d.into_iter()
+            .map(crate::config::with_url_hint)
+            .collect::<Vec<_>>()
+    })?;
     let mut problems = super::page::control_characters(text, at);
 
     let zone_name = data.timezone.get_ref();

@@ -198,18 +198,20 @@ pub fn with_url_hint(mut diagnostic: Diagnostic) -> Diagnostic {
 }
 
 /// Parses the text of `data/site.toml`.
-pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
+pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     let at = Embedding::whole(SITE_CONFIG_PATH, text);
-    let config: SiteConfig = toml_data::parse(text, at).map_err(with_url_hint)?;
+    let config: SiteConfig = toml_data::parse(text, at)
+        .map_err(|d| d.into_iter().map(with_url_hint).collect::<Vec<_>>())?;
     if let Some(dpo) = &config.dpo {
         let d = dpo.get_ref();
         if d.email.is_none() && d.address.is_none() && d.contact_page.is_none() {
-            return Err(at
-                .error_span(
+            return Err(vec![
+                at.error_span(
                     &dpo.span(),
                     "`[dpo]` gives no way to reach the data protection officer",
                 )
-                .hint("add `email`, `address` or `contact_page` (GDPR Art. 13(1)(b))"));
+                .hint("add `email`, `address` or `contact_page` (GDPR Art. 13(1)(b))"),
+            ]);
         }
     }
     // The site's title and description reach every feed and calendar.
@@ -217,7 +219,7 @@ pub fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
         .into_iter()
         .next()
     {
-        Some(problem) => Err(problem),
+        Some(problem) => Err(vec![problem]),
         None => Ok(config),
     }
 }
@@ -244,10 +246,16 @@ email = "privacy@example.org"
         assert_eq!(config.language.as_str(), "en");
     }
 
+    fn only_error(text: &str) -> Diagnostic {
+        let errors = parse(text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors.into_iter().next().unwrap()
+    }
+
     #[test]
     fn raw_html_value_is_checked() {
         let text = format!("{MINIMAL}[build]\nraw_html = \"sanitise\"\n");
-        let err = parse(&text).unwrap_err();
+        let err = only_error(&text);
         assert!(err.message.contains("unknown variant `sanitise`"), "{err}");
         assert_eq!(err.hint.as_deref(), Some("did you mean `sanitize`?"));
     }
@@ -324,7 +332,7 @@ email = "privacy@example.org"
             assert!(BaseUrl::hint_for(&err).is_some(), "{text}: {err}");
         }
         let text = MINIMAL.replace("https://example.org/sub", "https://me:pw@example.org/");
-        let err = parse(&text).unwrap_err();
+        let err = only_error(&text);
         let loc = err.location.clone().unwrap();
         assert_eq!((loc.line, loc.col), (3, 12), "{err}");
         assert!(
@@ -336,7 +344,7 @@ email = "privacy@example.org"
     #[test]
     fn bad_base_url_is_located() {
         let text = MINIMAL.replace("https://example.org/sub", "example.org");
-        let err = parse(&text).unwrap_err();
+        let err = only_error(&text);
         assert!(err.message.contains("not an http"), "{err}");
         assert_eq!(err.location.unwrap().line, 3);
     }

@@ -166,7 +166,7 @@ pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Notice, Vec<Diagnos
         file_text: text,
         offset: split.front_matter_offset,
     };
-    let front: NoticeFrontMatter = toml_data::parse(split.front_matter, at).map_err(|d| vec![d])?;
+    let front: NoticeFrontMatter = toml_data::parse(split.front_matter, at)?;
     let mut problems = super::page::control_characters(split.front_matter, at);
     problems.extend(super::page::control_character_in_body(
         path,

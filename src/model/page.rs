@@ -221,8 +221,8 @@ pub fn control_character_in_body(
 }
 
 /// Parses one page file.
-pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Page, Diagnostic> {
-    let split = split_front_matter(path, text)?;
+pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Page, Vec<Diagnostic>> {
+    let split = split_front_matter(path, text).map_err(|d| vec![d])?;
     let at = Embedding {
         path,
         file_text: text,
@@ -234,12 +234,13 @@ pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Page, Diagnostic> {
         .next()
         .or_else(|| control_character_in_body(path, text, split.body_offset))
     {
-        return Err(problem);
+        return Err(vec![problem]);
     }
     if front.title.trim().is_empty() {
-        return Err(at
-            .error_at(0, "the page's `title` is empty")
-            .hint("every page needs a title for its <title> and headings"));
+        return Err(vec![
+            at.error_at(0, "the page's `title` is empty")
+                .hint("every page needs a title for its <title> and headings"),
+        ]);
     }
     let file_name = path.rsplit('/').next().unwrap_or(path);
     Ok(Page {
@@ -276,7 +277,10 @@ mod tests {
     #[test]
     fn unknown_key_is_located_in_the_file() {
         let text = "+++\ntitle = \"A\"\ntittle = \"B\"\n+++\n";
-        let err = parse("content/a.md", text, Scope::Organisation).unwrap_err();
+        let errors = parse("content/a.md", text, Scope::Organisation).unwrap_err();
+        let [err] = errors.as_slice() else {
+            panic!("{errors:?}")
+        };
         assert_eq!(err.location.as_ref().expect("a location").line, 3);
         assert_eq!(err.hint.as_deref(), Some("did you mean `title`?"));
     }

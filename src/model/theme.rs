@@ -155,7 +155,7 @@ fn add(theme: &mut Theme, rel: &str, origin: &str, bytes: &[u8], problems: &mut 
                 .entry(language.to_string())
                 .or_default()
                 .extend(strings),
-            Err(d) => problems.push(d),
+            Err(d) => problems.extend(d),
         }
     }
 }

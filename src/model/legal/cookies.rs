@@ -268,7 +268,7 @@ pub fn parse(text: &str) -> Result<Cookies, Vec<Diagnostic>> {
     if !hosts.is_empty() {
         return Err(hosts);
     }
-    let cookies: Cookies = toml_data::parse(text, at).map_err(|d| vec![d])?;
+    let cookies: Cookies = toml_data::parse(text, at)?;
     let mut problems = duplicate_services(&cookies, at);
     problems.extend(script_problems(&cookies, at));
     problems.extend(cookie_service_problems(&cookies, at));

@@ -40,7 +40,7 @@ pub struct Ethics {
 
 pub fn parse(text: &str) -> Result<Ethics, Vec<Diagnostic>> {
     let at = Embedding::whole(ETHICS_PATH, text);
-    let ethics: Ethics = toml_data::parse(text, at).map_err(|d| vec![d])?;
+    let ethics: Ethics = toml_data::parse(text, at)?;
     let mut problems = Vec::new();
     if ethics.commitments.is_empty() {
         problems.push(

@@ -136,7 +136,7 @@ pub fn parse(
     text: &str,
 ) -> Result<(Schedule, Vec<Diagnostic>), Vec<Diagnostic>> {
     let at = Embedding::whole(path, text);
-    let fields: ScheduleFields = toml_data::parse(text, at).map_err(|d| vec![d])?;
+    let fields: ScheduleFields = toml_data::parse(text, at)?;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     if fields.rows.is_empty() {

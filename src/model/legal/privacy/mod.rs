@@ -256,7 +256,8 @@ impl Privacy {
 /// Parses and checks `data/privacy.toml`; every rule's problems are reported together.
 pub fn parse(text: &str) -> Result<Privacy, Vec<Diagnostic>> {
     let at = Embedding::whole(PRIVACY_PATH, text);
-    let privacy: Privacy = toml_data::parse(text, at).map_err(|d| vec![stated_hint(d)])?;
+    let privacy: Privacy = toml_data::parse(text, at)
+        .map_err(|d| d.into_iter().map(stated_hint).collect::<Vec<_>>())?;
     let problems = rules::check(&privacy, at);
     if problems.is_empty() {
         Ok(privacy)
