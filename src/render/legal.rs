@@ -34,55 +34,6 @@ struct CategoryView<'a> {
     cookies: Vec<&'a crate::legal::cookies::Cookie>,
 }
 
-/// Everything consent needs in the base template: the revision, the categories asked
-/// about, and the scripts to emit blocked. `None` when only necessary cookies exist.
-#[derive(Debug, Clone, Serialize)]
-pub struct ConsentView {
-    pub revision: u32,
-    /// Space-separated category keys, for the script's `data-categories`.
-    pub categories: String,
-    pub scripts: Vec<BlockedScript>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct BlockedScript {
-    pub category: &'static str,
-    pub src: String,
-}
-
-pub fn consent_view(site: &Site, plan: &Plan) -> Option<ConsentView> {
-    let cookies = &site.legal.cookies;
-    if !cookies.needs_consent() {
-        return None;
-    }
-    let scripts = cookies
-        .services
-        .iter()
-        .map(|s| s.get_ref())
-        .filter(|s| s.category.needs_consent())
-        .flat_map(|s| {
-            s.scripts.iter().map(move |src| BlockedScript {
-                category: s.category.key(),
-                src: if src.starts_with('/') && !src.starts_with("//") {
-                    plan.href(src.trim_start_matches('/'))
-                } else {
-                    src.clone()
-                },
-            })
-        })
-        .collect();
-    Some(ConsentView {
-        revision: cookies.revision,
-        categories: cookies
-            .consent_categories()
-            .iter()
-            .map(|c| c.key())
-            .collect::<Vec<_>>()
-            .join(" "),
-        scripts,
-    })
-}
-
 /// Fills the context of one legal page and names its template.
 pub fn context(
     page: LegalPage,
