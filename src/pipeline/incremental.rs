@@ -226,7 +226,7 @@ fn affected_routes(site: &Site, routes: &[Route], edited: &[Edited], listed: boo
         listed
             && (matches!(
                 route.kind,
-                RouteKind::Home { .. } | RouteKind::ChapterDirectory | RouteKind::Sitemap
+                RouteKind::Home { .. } | RouteKind::ChapterDirectory | RouteKind::Sitemap { .. }
             ) || (route.is_html_page() && chapters.contains(&&route.scope)))
     };
     routes

@@ -101,7 +101,7 @@ impl<'s> Planner<'s> {
                     "two sources map to the output `{}`: {} and {}",
                     route.output, existing.origin, route.origin
                 ));
-                if let Some(file) = route.origin.file() {
+                if let Some(file) = route.origin.file().or_else(|| existing.origin.file()) {
                     d = d.in_file(&file);
                 }
                 self.collisions.push(d.hint(
@@ -300,12 +300,11 @@ impl<'s> Planner<'s> {
         }
     }
 
-    /// The files every site has: 404 page, sitemap, robots.txt, `_headers`, schedule exports.
+    /// The files every site has: 404 page, robots.txt, `_headers`, schedule exports.
     pub fn built_in_files(&mut self) {
         let language = self.fallback_language();
         for (path, kind) in [
             ("404.html", RouteKind::NotFound),
-            ("sitemap.xml", RouteKind::Sitemap),
             ("robots.txt", RouteKind::Robots),
             ("_headers", RouteKind::Headers),
             ("data-processing/schedules.csv", RouteKind::SchedulesCsv),
@@ -313,6 +312,34 @@ impl<'s> Planner<'s> {
         ] {
             let origin = RouteOrigin::Generated("(built in)");
             self.add(file_route(path, kind, &language, origin));
+        }
+    }
+
+    /// `sitemap.xml` of every HTML page planned so far, or, past `limits`, a sitemap index
+    /// of `sitemap-N.xml` files each within them.
+    pub fn sitemaps(&mut self, limits: super::sitemap::Limits) {
+        use super::sitemap;
+        let (site, layout) = (self.site, self.layout);
+        let sizes = self
+            .routes
+            .values()
+            .filter(|route| route.is_html_page())
+            .map(|route| sitemap::entry(site, layout, route).len());
+        let mut parts = sitemap::split(sizes, limits);
+        let language = self.fallback_language();
+        let origin = || RouteOrigin::Generated("(built in)");
+        if parts.len() == 1 {
+            let urls = parts.remove(0);
+            let kind = RouteKind::Sitemap { urls };
+            self.add(file_route("sitemap.xml", kind, &language, origin()));
+            return;
+        }
+        let kind = RouteKind::SitemapIndex { parts: parts.len() };
+        self.add(file_route("sitemap.xml", kind, &language, origin()));
+        for (n, urls) in parts.into_iter().enumerate() {
+            let path = sitemap::part_path(n + 1);
+            let kind = RouteKind::Sitemap { urls };
+            self.add(file_route(&path, kind, &language, origin()));
         }
     }
 

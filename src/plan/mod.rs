@@ -8,6 +8,7 @@
 mod emit;
 pub mod origin;
 pub mod paths;
+pub mod sitemap;
 pub mod urls;
 
 use std::collections::BTreeMap;
@@ -52,7 +53,15 @@ pub enum RouteKind {
         target: String,
     },
     NotFound,
-    Sitemap,
+    /// A `<urlset>` of the HTML pages in this range (in route order): `sitemap.xml`, or
+    /// `sitemap-N.xml` when the pages are past one file's limits.
+    Sitemap {
+        urls: std::ops::Range<usize>,
+    },
+    /// `sitemap.xml` as a sitemap index of `sitemap-1.xml` … `sitemap-{parts}.xml`.
+    SitemapIndex {
+        parts: usize,
+    },
     Robots,
     /// `_headers` for static hosts: security headers and the content security policy.
     Headers,
@@ -225,6 +234,7 @@ pub fn plan(site: &Site, options: &PlanOptions) -> Result<Plan, Diagnostics> {
     planner.legal_pages();
     planner.theme_assets();
     planner.static_files();
+    planner.sitemaps(sitemap::PROTOCOL);
     planner.navigation(&pages);
     let routes = planner.finish()?;
     Ok(Plan {

@@ -152,7 +152,8 @@ impl<'a> Renderer<'a> {
         Some(match &route.kind {
             RouteKind::ThemeAsset(path) => Ok(site.theme.assets[path].clone()),
             RouteKind::StaticFile(i) => Ok(site.static_files[*i].1.clone()),
-            RouteKind::Sitemap => Ok(sitemap::sitemap(site, plan).into_bytes()),
+            RouteKind::Sitemap { urls } => Ok(sitemap::sitemap(site, plan, urls).into_bytes()),
+            RouteKind::SitemapIndex { parts } => Ok(sitemap::index(plan, *parts).into_bytes()),
             RouteKind::Robots => Ok(sitemap::robots(plan).into_bytes()),
             RouteKind::Headers => Ok(headers::headers_file(site, plan).into_bytes()),
             RouteKind::SchedulesCsv => schedules::schedules_csv(site, self.strings(route)),

@@ -44,7 +44,8 @@ impl Renderer<'_> {
             }
             RouteKind::ThemeAsset(_)
             | RouteKind::StaticFile(_)
-            | RouteKind::Sitemap
+            | RouteKind::Sitemap { .. }
+            | RouteKind::SitemapIndex { .. }
             | RouteKind::Robots
             | RouteKind::Headers
             | RouteKind::SchedulesCsv
