@@ -453,3 +453,38 @@ fn a_policy_change_is_announced_on_every_site_with_the_day_it_applies() {
         org["chapters/london/index.html"].contains("/notices/privacy-policy-updated-2026-10-01/")
     );
 }
+
+#[test]
+fn an_organisation_without_a_code_says_so_and_publishes_no_ethics_or_oath_page() {
+    let none =
+        "none = \"The institute has no code of its own; members follow their employers' codes.\"\n";
+    let sources = sources_with_legal([("data/site.toml", SITE_TOML), ("data/ethics.toml", none)]);
+    let site = build_sources(&sources, &options()).unwrap_or_else(|d| panic!("{d}"));
+    assert!(!site.contains_key("ethics/index.html"));
+    assert!(!site.contains_key("oath/index.html"));
+    assert!(
+        !site["index.html"].contains("/ethics/"),
+        "no footer link to a page that does not exist"
+    );
+    assert!(site.contains_key("privacy/index.html"));
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/ethics.toml", none),
+        (
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\n\nOur [code](@/ethics/).\n",
+        ),
+    ]);
+    assert!(
+        errors.contains("content/a.md:5:5: error: the link `@/ethics/` names no generated page"),
+        "{errors}"
+    );
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/ethics.toml", "none = \"TBD\"\n"),
+    ]);
+    assert!(
+        errors.contains("data/ethics.toml:1:8: error: \"TBD\" is a placeholder"),
+        "{errors}"
+    );
+}

@@ -425,6 +425,9 @@ impl<'s> Planner<'s> {
     /// Every site, and every standalone chapter site, carries the legal pages.
     pub fn legal_pages(&mut self) {
         for page in LegalPage::ALL {
+            if !self.site.legal.publishes(page) {
+                continue;
+            }
             let origin = RouteOrigin::File(page.source_path().to_string());
             self.add_output_page(&Layout::legal(page), RouteKind::Legal(page), origin);
         }

@@ -205,6 +205,7 @@ impl Plan {
 fn generated_hrefs(site: &Site, layout: &Layout) -> Vec<(String, String)> {
     let mut keys: Vec<String> = LegalPage::ALL
         .iter()
+        .filter(|page| site.legal.publishes(**page))
         .map(|page| format!("{}/", page.key()))
         .collect();
     keys.push("notices/".to_string());

@@ -155,7 +155,10 @@ fn ethics(
     context: &mut Context,
     markdown: MarkdownFn<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let e = &site.legal.ethics;
+    // Not routed when there is no code (`Legal::publishes`).
+    let Some(e) = &site.legal.ethics else {
+        return Ok(());
+    };
     let locate = toml_locator(crate::legal::ethics::ETHICS_PATH, "");
     context.insert("version", &e.version);
     context.insert("adopted", &format_date(e.adopted.0, t));

@@ -96,6 +96,7 @@ impl RenderState {
                 nav,
                 legal: LegalPage::ALL
                     .into_iter()
+                    .filter(|page| site.legal.publishes(*page))
                     .map(|page| (page.key(), plan.href(&Layout::legal(page))))
                     .collect(),
             }),

@@ -38,8 +38,22 @@ pub struct Ethics {
     pub oath: Oath,
 }
 
-pub fn parse(text: &str) -> Result<Ethics, Vec<Diagnostic>> {
+/// `none = "…"`: the organisation states that it has no code of ethics or oath, and why;
+/// no ethics or oath page is published then.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoCode {
+    #[allow(dead_code)]
+    none: crate::model::text::Prose,
+}
+
+/// Parses `data/ethics.toml`: a code with its oath, or `None` for a stated `none = "…"`.
+pub fn parse(text: &str) -> Result<Option<Ethics>, Vec<Diagnostic>> {
     let at = Embedding::whole(ETHICS_PATH, text);
+    let states_none = toml::from_str::<toml::Table>(text).is_ok_and(|t| t.contains_key("none"));
+    if states_none {
+        return toml_data::parse::<NoCode>(text, at).map(|_| None);
+    }
     let ethics: Ethics = toml_data::parse(text, at)?;
     let mut problems = Vec::new();
     if ethics.commitments.is_empty() {
@@ -55,7 +69,7 @@ pub fn parse(text: &str) -> Result<Ethics, Vec<Diagnostic>> {
         );
     }
     if problems.is_empty() {
-        Ok(ethics)
+        Ok(Some(ethics))
     } else {
         Err(problems)
     }

@@ -27,10 +27,21 @@ pub struct Legal {
     pub privacy: Privacy,
     pub cookies: Cookies,
     pub schedules: Vec<Schedule>,
-    pub ethics: Ethics,
+    /// `None` when ethics.toml states that there is no code (`none = "…"`).
+    pub ethics: Option<Ethics>,
 }
 
 impl Legal {
+    /// Whether the site publishes this legal page: the ethics and oath pages only when
+    /// there is a code.
+    pub fn publishes(&self, page: crate::plan::LegalPage) -> bool {
+        use crate::plan::LegalPage;
+        match page {
+            LegalPage::Ethics | LegalPage::Oath => self.ethics.is_some(),
+            LegalPage::Privacy | LegalPage::Cookies | LegalPage::DataProcessing => true,
+        }
+    }
+
     /// Content paths (below `content/`) that are merged into the privacy page rather than
     /// published on their own.
     pub fn consumed_content(&self) -> Vec<String> {
