@@ -425,7 +425,7 @@ impl<'s> Planner<'s> {
     /// Every site, and every standalone chapter site, carries the legal pages.
     pub fn legal_pages(&mut self) {
         for page in LegalPage::ALL {
-            if !self.site.legal.publishes(page) {
+            if !page.is_published(self.site) {
                 continue;
             }
             let origin = RouteOrigin::File(page.source_path().to_string());

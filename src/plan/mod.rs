@@ -200,12 +200,23 @@ impl Plan {
     }
 }
 
+impl LegalPage {
+    /// Whether the site publishes this page: the ethics and oath pages only when
+    /// ethics.toml has a code (not `none = "…"`).
+    pub fn is_published(self, site: &Site) -> bool {
+        match self {
+            LegalPage::Ethics | LegalPage::Oath => site.legal.ethics.is_some(),
+            LegalPage::Privacy | LegalPage::Cookies | LegalPage::DataProcessing => true,
+        }
+    }
+}
+
 /// The generated pages a page, a legal section or the navigation can link to as
 /// `@/privacy/`, `@/notices/`…: keys end in `/`, so they never clash with a content file.
 fn generated_hrefs(site: &Site, layout: &Layout) -> Vec<(String, String)> {
     let mut keys: Vec<String> = LegalPage::ALL
         .iter()
-        .filter(|page| site.legal.publishes(**page))
+        .filter(|page| page.is_published(site))
         .map(|page| format!("{}/", page.key()))
         .collect();
     keys.push("notices/".to_string());

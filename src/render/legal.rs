@@ -155,7 +155,7 @@ fn ethics(
     context: &mut Context,
     markdown: MarkdownFn<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
-    // Not routed when there is no code (`Legal::publishes`).
+    // Not routed when there is no code (`LegalPage::is_published`).
     let Some(e) = &site.legal.ethics else {
         return Ok(());
     };

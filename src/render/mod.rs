@@ -96,7 +96,7 @@ impl RenderState {
                 nav,
                 legal: LegalPage::ALL
                     .into_iter()
-                    .filter(|page| site.legal.publishes(*page))
+                    .filter(|page| page.is_published(site))
                     .map(|page| (page.key(), plan.href(&Layout::legal(page))))
                     .collect(),
             }),

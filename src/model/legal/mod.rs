@@ -32,16 +32,6 @@ pub struct Legal {
 }
 
 impl Legal {
-    /// Whether the site publishes this legal page: the ethics and oath pages only when
-    /// there is a code.
-    pub fn publishes(&self, page: crate::plan::LegalPage) -> bool {
-        use crate::plan::LegalPage;
-        match page {
-            LegalPage::Ethics | LegalPage::Oath => self.ethics.is_some(),
-            LegalPage::Privacy | LegalPage::Cookies | LegalPage::DataProcessing => true,
-        }
-    }
-
     /// Content paths (below `content/`) that are merged into the privacy page rather than
     /// published on their own.
     pub fn consumed_content(&self) -> Vec<String> {
