@@ -285,6 +285,11 @@ fn stated_hint(diagnostic: Diagnostic) -> Diagnostic {
         .strip_prefix("missing field `")
         .and_then(|rest| rest.strip_suffix('`'))
         .map(str::to_string);
+    if missing.as_deref() == Some("jurisdiction") {
+        return diagnostic.hint(
+            "say whose rules apply to transfers: `jurisdiction = \"uk\"` (UK GDPR) or `jurisdiction = \"eu\"` (EU GDPR)",
+        );
+    }
     match missing
         .as_deref()
         .and_then(|key| Some((key, example(key)?)))
