@@ -55,8 +55,16 @@ pub fn parse<T: DeserializeOwned>(toml: &str, at: Embedding<'_>) -> Result<T, Ve
         .map_err(|problems| problems.iter().map(|p| diagnostic_of(p, at)).collect())
 }
 
+/// Stands, in a value's own error message, for the key that holds it: `parse` writes the
+/// key's name there (`` `interest` is a placeholder ``), or "this text" for a list element.
+pub const FIELD: &str = "{field}";
+
 fn diagnostic_of(problem: &repair::Problem, at: Embedding<'_>) -> Diagnostic {
-    let message = problem.error.message().trim().to_string();
+    let field = match &problem.key {
+        Some(key) => format!("`{key}`"),
+        None => "this text".to_string(),
+    };
+    let message = problem.error.message().trim().replace(FIELD, &field);
     let offset = problem.error.span().map(|s| s.start).unwrap_or(0);
     let mut diagnostic = at.error_at(offset, first_line(&message));
     let hint = forms::type_hint(&message, problem.key.as_deref())

@@ -484,7 +484,7 @@ fn an_organisation_without_a_code_says_so_and_publishes_no_ethics_or_oath_page()
         ("data/ethics.toml", "none = \"TBD\"\n"),
     ]);
     assert!(
-        errors.contains("data/ethics.toml:1:8: error: \"TBD\" is a placeholder"),
+        errors.contains("data/ethics.toml:1:8: error: `none` is a placeholder (\"TBD\")"),
         "{errors}"
     );
 }
@@ -529,7 +529,7 @@ fn an_organisation_without_schedules_says_so_and_publishes_no_data_processing_pa
     let sources = chapterhouse::source::SourceTree::from_memory(starter.chain(files));
     let errors = build_sources(&sources, &options()).unwrap_err().to_string();
     assert!(
-        errors.contains("data/schedules/none.toml:1:8: error: \"n/a\" is a placeholder"),
+        errors.contains("data/schedules/none.toml:1:8: error: `none` is a placeholder (\"n/a\")"),
         "{errors}"
     );
     // An empty folder asks, and names both ways out.
@@ -544,5 +544,27 @@ fn an_organisation_without_schedules_says_so_and_publishes_no_data_processing_pa
         errors.contains("there is no data-processing schedule in data/schedules/")
             && errors.contains("data/schedules/none.toml"),
         "{errors}"
+    );
+}
+
+#[test]
+fn cookie_purposes_are_inline_markdown_and_their_links_are_checked() {
+    let cookies = |purpose: &str| {
+        format!(
+            "revision = 1\n\n[[cookies]]\nname = \"chapterhouse-consent\"\nprovider = \"This site\"\ncategory = \"strictly_necessary\"\npurpose = \"{purpose}\"\nduration = \"One year\"\nparty = \"first\"\n"
+        )
+    };
+    let linked = cookies(
+        "Remembers your choice, *only* on this device; see [the privacy policy](@/privacy/)",
+    );
+    let sources = sources_with_legal([
+        ("data/site.toml", SITE_TOML),
+        ("data/cookies.toml", &linked),
+    ]);
+    let site = build_sources(&sources, &options()).unwrap_or_else(|d| panic!("{d}"));
+    let page = &site["cookies/index.html"];
+    assert!(
+        page.contains("<td>Remembers your choice, <em>only</em> on this device; see <a href=\"/privacy/\">the privacy policy</a></td>"),
+        "{page}"
     );
 }

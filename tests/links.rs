@@ -111,6 +111,29 @@ fn a_link_in_a_merged_privacy_section_is_located_in_its_own_file() {
     }
 }
 
+#[test]
+fn a_placeholder_link_in_a_cookie_purpose_is_located_in_cookies_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    common::copy_fixture("small", site);
+    let cookies = site.join("data/cookies.toml");
+    let text = fs::read_to_string(&cookies).unwrap().replace(
+        "purpose = \"Remembers your cookie choice\"",
+        "purpose = \"Remembers your cookie choice; see [the policy](#)\"",
+    );
+    fs::write(&cookies, text).unwrap();
+    for command in ["build", "check"] {
+        let (code, out) = run(command, site);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(
+                "data/cookies.toml:7:59: error: placeholder link `#` in <a> on cookies/index.html"
+            ),
+            "{command}:\n{out}"
+        );
+    }
+}
+
 /// With raw HTML allowed, a script URL is found however it is spelled: character
 /// references, tabs inside the scheme, other attributes that hold URLs, `vbscript:` and
 /// `data:` pages. `data:` images stay allowed.

@@ -43,11 +43,15 @@ pub struct Prose(String);
 
 impl Prose {
     pub fn parse(text: &str) -> Result<Self, String> {
+        // `FIELD` becomes the key's name when the text comes from a TOML file.
+        use crate::toml_data::FIELD;
         if text.trim().is_empty() {
-            Err("this text is empty; a published policy cannot leave it blank".to_string())
+            Err(format!(
+                "{FIELD} is empty; a published policy cannot leave it blank"
+            ))
         } else if is_placeholder(text) {
             Err(format!(
-                "\"{}\" is a placeholder, not an answer; write what the reader should be told",
+                "{FIELD} is a placeholder (\"{}\"), not an answer; write what the reader should be told",
                 text.trim()
             ))
         } else {

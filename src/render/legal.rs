@@ -14,6 +14,7 @@ use crate::model::Site;
 use crate::plan::{LegalPage, Plan};
 use crate::render::context::format_date;
 use crate::render::outline::fit_outline;
+use crate::render::privacy::Inline;
 
 pub(super) type Strings = BTreeMap<String, String>;
 
@@ -31,7 +32,17 @@ struct CategoryView<'a> {
     label: String,
     description: String,
     needs_consent: bool,
-    cookies: Vec<&'a crate::legal::cookies::Cookie>,
+    cookies: Vec<CookieView<'a>>,
+}
+
+/// One cookie as its table row shows it; the purpose is inline markdown.
+#[derive(Serialize)]
+struct CookieView<'a> {
+    name: &'a str,
+    provider: &'a str,
+    purpose: String,
+    duration: &'a str,
+    party: crate::legal::cookies::Party,
 }
 
 /// Fills the context of one legal page and names its template.
@@ -86,6 +97,7 @@ fn cookies(
     markdown: MarkdownFn<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
     let c = &site.legal.cookies;
+    let mut inline = Inline::new(markdown, crate::legal::cookies::COOKIES_PATH);
     let categories: Vec<CategoryView<'_>> = Category::ALL
         .iter()
         .map(|&category| CategoryView {
@@ -98,6 +110,13 @@ fn cookies(
                 .iter()
                 .map(|k| k.get_ref())
                 .filter(|k| k.category == category)
+                .map(|k| CookieView {
+                    name: &k.name,
+                    provider: &k.provider,
+                    purpose: inline.html(&k.purpose),
+                    duration: &k.duration,
+                    party: k.party,
+                })
                 .collect(),
         })
         .filter(|v| {
@@ -116,7 +135,7 @@ fn cookies(
                 name: s.name.clone(),
                 provider: s.provider.clone(),
                 category: label(t, &format!("category_{}", s.category.key())),
-                purpose: s.purpose.clone(),
+                purpose: inline.html(&s.purpose),
                 hosts: if s.hosts.is_empty() {
                     label(t, "first_party_only")
                 } else {
@@ -126,6 +145,9 @@ fn cookies(
             }
         })
         .collect();
+    if !inline.problems.is_empty() {
+        return Err(inline.problems);
+    }
     let intro = markdown(
         &c.introduction,
         &toml_locator(crate::legal::cookies::COOKIES_PATH, ""),

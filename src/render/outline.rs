@@ -1,7 +1,101 @@
 //! Fits the headings of a text merged into a generated page to the page's outline: a
 //! legal introduction sits under the page's `<h1>`, a merged section under its own `<h2>`,
 //! so their headings are shifted to start one level below (WCAG 1.3.1, axe's
-//! heading-order), whatever level the writer used.
+//! heading-order), whatever level the writer used. Their heading ids are also kept apart
+//! from the ids the page's own markup uses (`PageIds`), so `## Purposes` in an introduction
+//! does not take `#purposes` from the policy's own section.
+
+use std::collections::BTreeSet;
+
+/// The ids on one generated page: its templates' own, then each merged text's headings'.
+pub struct PageIds {
+    taken: BTreeSet<String>,
+    /// Literal beginnings of templated ids (`purpose-` of `id="purpose-{{ p.id }}"`).
+    prefixes: Vec<String>,
+}
+
+impl PageIds {
+    /// The ids written in `templates` (the page's template and the base it extends).
+    pub fn of_templates<'t>(templates: impl IntoIterator<Item = &'t str>) -> Self {
+        let mut ids = PageIds {
+            taken: BTreeSet::new(),
+            prefixes: Vec::new(),
+        };
+        for text in templates {
+            for value in text
+                .split("id=\"")
+                .skip(1)
+                .filter_map(|v| v.split('"').next())
+            {
+                match value.find("{{") {
+                    Some(0) => {}
+                    Some(at) => ids.prefixes.push(value[..at].to_string()),
+                    None => {
+                        ids.taken.insert(value.to_string());
+                    }
+                }
+            }
+        }
+        ids
+    }
+
+    fn is_taken(&self, id: &str) -> bool {
+        self.taken.contains(id) || self.prefixes.iter().any(|p| id.starts_with(p.as_str()))
+    }
+
+    /// Renames each heading id of `html` the page already uses (`purposes` → `purposes-2`,
+    /// with the heading's self-link) and records the ids it keeps.
+    pub fn fit(&mut self, html: &str) -> String {
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html;
+        while let Some((at, closing, _)) = next_heading_tag(rest) {
+            let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
+            let tag = &rest[at..tag_end];
+            let id = (!closing)
+                .then(|| tag.split("id=\"").nth(1))
+                .flatten()
+                .and_then(|v| v.split('"').next());
+            let Some(id) = id else {
+                out.push_str(&rest[..tag_end]);
+                rest = &rest[tag_end..];
+                continue;
+            };
+            let free = self.free_id(id);
+            self.taken.insert(free.clone());
+            out.push_str(&rest[..at]);
+            out.push_str(&tag.replacen(&format!("id=\"{id}\""), &format!("id=\"{free}\""), 1));
+            rest = &rest[tag_end..];
+            // The heading's own anchor follows inside the heading.
+            let close = rest.find("</h").unwrap_or(rest.len());
+            let anchor = format!("href=\"#{id}\" aria-hidden=\"true\"");
+            let inner = rest[..close].replacen(
+                &anchor,
+                &format!("href=\"#{free}\" aria-hidden=\"true\""),
+                1,
+            );
+            out.push_str(&inner);
+            rest = &rest[close..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn free_id(&self, id: &str) -> String {
+        if !self.is_taken(id) {
+            return id.to_string();
+        }
+        // Every suffixed form of `purpose-x` still starts with `purpose-`: move it aside.
+        let base = if self.prefixes.iter().any(|p| id.starts_with(p.as_str())) {
+            format!("text-{id}")
+        } else {
+            id.to_string()
+        };
+        std::iter::once(base.clone())
+            .chain((2..=self.taken.len() + 2).map(|n| format!("{base}-{n}")))
+            .find(|candidate| !self.is_taken(candidate))
+            .unwrap_or(base)
+    }
+}
 
 /// Shifts every `<hN>` of `html` so the highest heading becomes `<h{top}>`; levels stay
 /// in their relative order and never pass `<h6>`.
@@ -62,7 +156,25 @@ fn next_heading_tag(html: &str) -> Option<(usize, bool, u8)> {
 
 #[cfg(test)]
 mod tests {
-    use super::fit_outline;
+    use super::{PageIds, fit_outline};
+
+    #[test]
+    fn merged_headings_leave_the_page_its_own_ids() {
+        let mut ids = PageIds::of_templates([
+            "<h2 id=\"purposes\">P</h2><th id=\"purpose-{{ p.id }}\">",
+            "<main id=\"main\">",
+        ]);
+        let intro = "<h2 id=\"purposes\">Purposes <a class=\"anchor\" href=\"#purposes\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2><p>See <a href=\"#purposes\">below</a>.</p><h3 id=\"main\">Main</h3><h3 id=\"purpose-x\">X</h3><h3 id=\"kept\">K</h3>";
+        assert_eq!(
+            ids.fit(intro),
+            "<h2 id=\"purposes-2\">Purposes <a class=\"anchor\" href=\"#purposes-2\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2><p>See <a href=\"#purposes\">below</a>.</p><h3 id=\"main-2\">Main</h3><h3 id=\"text-purpose-x\">X</h3><h3 id=\"kept\">K</h3>"
+        );
+        // A second merged text on the same page does not reuse the first one's ids.
+        assert_eq!(
+            ids.fit("<h3 id=\"kept\">K</h3>"),
+            "<h3 id=\"kept-2\">K</h3>"
+        );
+    }
 
     #[test]
     fn headings_start_below_the_page_heading() {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::legal::{MarkdownFn, Strings, label, toml_locator};
-use super::outline::fit_outline;
+use super::outline::{PageIds, fit_outline};
 use crate::diagnostics::Diagnostic;
 use crate::legal::privacy::{Anchor, PRIVACY_PATH, Privacy, Purpose, RecipientRole, Right};
 use crate::model::text::Stated;
@@ -18,13 +18,23 @@ use crate::render::context::format_date;
 
 /// Renders short data texts as inline markdown, collecting every problem.
 pub(super) struct Inline<'m> {
-    pub(super) markdown: MarkdownFn<'m>,
+    markdown: MarkdownFn<'m>,
+    /// The data file the texts come from, named by markdown problems.
+    path: &'static str,
     pub(super) problems: Vec<Diagnostic>,
 }
 
-impl Inline<'_> {
-    fn html(&mut self, text: &str) -> String {
-        match (self.markdown)(text, &toml_locator(PRIVACY_PATH, "")) {
+impl<'m> Inline<'m> {
+    pub(super) fn new(markdown: MarkdownFn<'m>, path: &'static str) -> Self {
+        Inline {
+            markdown,
+            path,
+            problems: Vec::new(),
+        }
+    }
+
+    pub(super) fn html(&mut self, text: &str) -> String {
+        match (self.markdown)(text, &toml_locator(self.path, "")) {
             Ok(html) => unwrap_paragraph(&html),
             Err(problems) => {
                 self.problems.extend(problems);
@@ -317,6 +327,16 @@ pub(super) fn contacts(site: &Site, t: &Strings, context: &mut Context, inline: 
     context.insert("dpo_page", &dpo_page);
 }
 
+/// The ids the page's template and the base template write themselves.
+fn page_ids(site: &Site, template: &str) -> PageIds {
+    PageIds::of_templates(
+        [template, "base.html"]
+            .into_iter()
+            .filter_map(|name| site.theme.templates.get(name))
+            .map(|t| t.text.as_str()),
+    )
+}
+
 /// Fills the privacy page's context.
 pub fn privacy(
     site: &Site,
@@ -327,14 +347,12 @@ pub fn privacy(
 ) -> Result<(), Vec<Diagnostic>> {
     let p = &site.legal.privacy;
     let chapter = plan.layout.standalone_chapter(site);
-    let mut inline = Inline {
-        markdown,
-        problems: Vec::new(),
-    };
-    let intro = fit_outline(
+    let mut inline = Inline::new(markdown, PRIVACY_PATH);
+    let mut ids = page_ids(site, "privacy.html");
+    let intro = ids.fit(&fit_outline(
         &markdown(&p.introduction, &toml_locator(PRIVACY_PATH, ""))?,
         2,
-    );
+    ));
     let sections = privacy_sections(site, markdown)?;
     if let Some(chapter) = chapter {
         context.insert("local_contact", &chapter.data.contact);

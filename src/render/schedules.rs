@@ -110,10 +110,7 @@ pub(super) fn data_processing(
     context: &mut Context,
     markdown: MarkdownFn<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let mut inline = Inline {
-        markdown,
-        problems: Vec::new(),
-    };
+    let mut inline = Inline::new(markdown, crate::source::paths::SITE_CONFIG);
     super::privacy::contacts(site, t, context, &mut inline);
     if !inline.problems.is_empty() {
         return Err(inline.problems);

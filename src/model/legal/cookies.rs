@@ -64,7 +64,7 @@ pub struct Service {
     pub name: String,
     pub provider: String,
     pub category: Category,
-    pub purpose: String,
+    pub purpose: crate::model::text::Prose,
     /// Third-party origins pages load from for this service (`https://stats.example`).
     #[serde(default)]
     pub hosts: Vec<Origin>,
@@ -91,7 +91,7 @@ pub struct Cookie {
     pub name: String,
     pub provider: String,
     pub category: Category,
-    pub purpose: String,
+    pub purpose: crate::model::text::Prose,
     pub duration: String,
     pub party: Party,
     /// The `id` of the service that sets it, if any.
