@@ -85,3 +85,37 @@ fn a_dotted_name_that_is_not_a_language_tag_stays_an_ordinary_page() {
         site.keys()
     );
 }
+
+#[test]
+fn a_translation_is_served_under_its_language_prefix_in_its_language() {
+    let sources = sources_with_legal([
+        ("data/site.toml", TWO_LANGUAGES),
+        (
+            "content/about.md",
+            "+++\ntitle = \"About\"\n+++\nSee [membership](@/membership.fr.md).\n",
+        ),
+        (
+            "content/about.fr.md",
+            "+++\ntitle = \"À propos\"\n+++\nVoir [l'adhésion](@/membership.fr.md).\n",
+        ),
+        (
+            "content/membership.md",
+            "+++\ntitle = \"Membership\"\n+++\n",
+        ),
+        (
+            "content/membership.fr.md",
+            "+++\ntitle = \"Adhésion\"\n+++\n",
+        ),
+    ]);
+    let site = build_sources(&sources, &options()).unwrap_or_else(|d| panic!("{d}"));
+    let french = &site["fr/about/index.html"];
+    assert!(french.contains("<html lang=\"fr\">"), "{french:.200}");
+    assert!(french.contains("<h1>À propos</h1>"), "{french}");
+    assert!(french.contains("href=\"/fr/membership/\""), "{french}");
+    assert!(site["about/index.html"].contains("<html lang=\"en\">"));
+    assert!(
+        !site.contains_key("about-fr/index.html"),
+        "{:?}",
+        site.keys()
+    );
+}

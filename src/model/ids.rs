@@ -99,6 +99,12 @@ pub fn split_language_suffix(path: &str) -> Option<(String, LanguageTag)> {
     Some((original, language))
 }
 
+impl fmt::Display for LanguageTag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl Default for LanguageTag {
     fn default() -> Self {
         LanguageTag("en".to_string())
