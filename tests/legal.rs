@@ -488,3 +488,61 @@ fn an_organisation_without_a_code_says_so_and_publishes_no_ethics_or_oath_page()
         "{errors}"
     );
 }
+
+#[test]
+fn an_organisation_without_schedules_says_so_and_publishes_no_data_processing_page() {
+    let none = "none = \"The institute employs fewer than 250 people and keeps its record of processing internally (Art. 30(5)).\"\n";
+    let starter = chapterhouse::scaffold::STARTER_LEGAL
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with("data/schedules/"));
+    let files = [
+        ("data/site.toml", SITE_TOML),
+        ("data/schedules/none.toml", none),
+    ];
+    let sources = chapterhouse::source::SourceTree::from_memory(starter.chain(files));
+    let site = build_sources(&sources, &options()).unwrap_or_else(|d| panic!("{d}"));
+    assert!(!site.contains_key("data-processing/index.html"));
+    assert!(!site.contains_key("data-processing/schedules.csv"));
+    assert!(!site.contains_key("data-processing/schedules.json"));
+    assert!(
+        !site["index.html"].contains("/data-processing/"),
+        "no footer link to a page that does not exist"
+    );
+    assert!(site.contains_key("privacy/index.html"));
+
+    // Stating none beside real schedules, or a placeholder reason, is an error.
+    let errors = build_errors(&[
+        ("data/site.toml", SITE_TOML),
+        ("data/schedules/none.toml", none),
+    ]);
+    assert!(
+        errors.contains("data/schedules/none.toml: error: none.toml states that there are no data-processing schedules, but data/schedules/ also holds"),
+        "{errors}"
+    );
+    let starter = chapterhouse::scaffold::STARTER_LEGAL
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with("data/schedules/"));
+    let files = [
+        ("data/site.toml", SITE_TOML),
+        ("data/schedules/none.toml", "none = \"n/a\"\n"),
+    ];
+    let sources = chapterhouse::source::SourceTree::from_memory(starter.chain(files));
+    let errors = build_sources(&sources, &options()).unwrap_err().to_string();
+    assert!(
+        errors.contains("data/schedules/none.toml:1:8: error: \"n/a\" is a placeholder"),
+        "{errors}"
+    );
+    // An empty folder asks, and names both ways out.
+    let starter = chapterhouse::scaffold::STARTER_LEGAL
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with("data/schedules/"));
+    let sources = chapterhouse::source::SourceTree::from_memory(
+        starter.chain([("data/site.toml", SITE_TOML)]),
+    );
+    let errors = build_sources(&sources, &options()).unwrap_err().to_string();
+    assert!(
+        errors.contains("there is no data-processing schedule in data/schedules/")
+            && errors.contains("data/schedules/none.toml"),
+        "{errors}"
+    );
+}

@@ -309,13 +309,18 @@ impl<'s> Planner<'s> {
     /// The files every site has: 404 page, robots.txt, `_headers`, schedule exports.
     pub fn built_in_files(&mut self) {
         let language = self.fallback_language();
-        for (path, kind) in [
+        let record = super::LegalPage::DataProcessing.is_published(self.site);
+        let exports = [
+            ("data-processing/schedules.csv", RouteKind::SchedulesCsv),
+            ("data-processing/schedules.json", RouteKind::SchedulesJson),
+        ];
+        let files = [
             ("404.html", RouteKind::NotFound),
             ("robots.txt", RouteKind::Robots),
             ("_headers", RouteKind::Headers),
-            ("data-processing/schedules.csv", RouteKind::SchedulesCsv),
-            ("data-processing/schedules.json", RouteKind::SchedulesJson),
-        ] {
+        ];
+        let exports = exports.into_iter().filter(|_| record);
+        for (path, kind) in files.into_iter().chain(exports) {
             let origin = RouteOrigin::Generated("(built in)");
             self.add(file_route(path, kind, &language, origin));
         }

@@ -202,11 +202,13 @@ impl Plan {
 
 impl LegalPage {
     /// Whether the site publishes this page: the ethics and oath pages only when
-    /// ethics.toml has a code (not `none = "…"`).
+    /// ethics.toml has a code (not `none = "…"`), the data-processing page only when there
+    /// are schedules (not `data/schedules/none.toml`).
     pub fn is_published(self, site: &Site) -> bool {
         match self {
             LegalPage::Ethics | LegalPage::Oath => site.legal.ethics.is_some(),
-            LegalPage::Privacy | LegalPage::Cookies | LegalPage::DataProcessing => true,
+            LegalPage::DataProcessing => !site.legal.schedules.is_empty(),
+            LegalPage::Privacy | LegalPage::Cookies => true,
         }
     }
 }

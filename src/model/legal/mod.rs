@@ -26,6 +26,8 @@ pub use schedules::Schedule;
 pub struct Legal {
     pub privacy: Privacy,
     pub cookies: Cookies,
+    /// Empty only when `data/schedules/none.toml` states that there are none (the loader
+    /// refuses a folder that is silent), and then no data-processing page is published.
     pub schedules: Vec<Schedule>,
     /// `None` when ethics.toml states that there is no code (`none = "…"`).
     pub ethics: Option<Ethics>,
@@ -111,7 +113,8 @@ pub fn load(
         let problems = record::check(privacy, &schedules, chapters);
         ok &= problems.is_empty();
         diagnostics.extend(problems);
-        if let (true, Some(file)) = (ok, sources.get(privacy::PRIVACY_PATH)) {
+        let has_record = !schedules.is_empty();
+        if let (true, true, Some(file)) = (ok, has_record, sources.get(privacy::PRIVACY_PATH)) {
             diagnostics.extend(record::unserved(privacy, &file.text, &schedules));
         }
     }
@@ -126,15 +129,21 @@ pub fn load(
     }
 }
 
-/// Every `data/schedules/<id>.toml`, in page order (`weight`, then `title`).
+/// Every `data/schedules/<id>.toml`, in page order (`weight`, then `title`); none when
+/// `data/schedules/none.toml` states `none = "…"` and is the folder's only file.
 fn load_schedules(
     sources: &SourceTree,
     ok: &mut bool,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Schedule> {
     let mut schedules = Vec::new();
+    let mut stated_none = None;
     for file in sources.texts_under(schedules::SCHEDULES_DIR) {
         let name = &file.path[schedules::SCHEDULES_DIR.len()..];
+        if name == schedules::NONE_FILE {
+            stated_none = Some(file);
+            continue;
+        }
         let Some(id) = name.strip_suffix(".toml").filter(|s| !s.contains('/')) else {
             diagnostics.push(
                 Diagnostic::warning("not a schedule file; it is ignored")
@@ -154,11 +163,29 @@ fn load_schedules(
             }
         }
     }
+    if let Some(file) = stated_none {
+        let mut problems = schedules::parse_none(&file.path, &file.text)
+            .err()
+            .unwrap_or_default();
+        if let Some(first) = schedules.first() {
+            problems.push(
+                Diagnostic::error(format!(
+                    "none.toml states that there are no data-processing schedules, but data/schedules/ also holds `{}.toml`",
+                    first.id
+                ))
+                .in_file(&file.path)
+                .hint("delete none.toml to publish the schedules, or the schedules to publish none"),
+            );
+        }
+        *ok &= problems.is_empty();
+        diagnostics.extend(problems);
+        return schedules;
+    }
     if schedules.is_empty() && *ok {
         diagnostics.push(
             Diagnostic::error("there is no data-processing schedule in data/schedules/")
                 .in_file(schedules::SCHEDULES_DIR)
-                .hint("add at least one `data/schedules/<id>.toml`; the README lists its fields"),
+                .hint("add at least one `data/schedules/<id>.toml` (the README lists its fields), or state why there are none in `data/schedules/none.toml`: `none = \"…\"`"),
         );
         *ok = false;
     }

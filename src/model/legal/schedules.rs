@@ -18,6 +18,23 @@ use crate::toml_data::{self, Embedding};
 
 pub const SCHEDULES_DIR: &str = crate::source::paths::SCHEDULES_DIR;
 
+/// The file, in `SCHEDULES_DIR`, that states there are no schedules: `none = "…reason…"`.
+pub const NONE_FILE: &str = "none.toml";
+
+/// `none = "…"`: the organisation states why it keeps no published record of processing
+/// (for example the Art. 30(5) exemption); no data-processing page is published then.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoSchedules {
+    #[allow(dead_code)]
+    none: crate::model::text::Prose,
+}
+
+/// Checks `data/schedules/none.toml`: a stated reason and nothing else.
+pub fn parse_none(path: &str, text: &str) -> Result<(), Vec<Diagnostic>> {
+    toml_data::parse::<NoSchedules>(text, Embedding::whole(path, text)).map(|_| ())
+}
+
 /// One processing activity, as loaded: every field present, names not yet checked against
 /// the privacy policy (the record checks in `legal::record` do that).
 #[derive(Debug, Clone)]
