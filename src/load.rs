@@ -23,6 +23,32 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
         .unwrap_or_default();
     let chapters = load_chapters(sources, &language, &mut diagnostics);
     let (mut pages, mut notices) = load_content(sources, &mut diagnostics);
+    if let Some(config) = &config {
+        let translations = pages
+            .iter()
+            .map(|p| {
+                (
+                    &p.source_path,
+                    &p.file_text,
+                    &p.scope,
+                    p.translation.as_ref(),
+                )
+            })
+            .chain(notices.iter().map(|n| {
+                (
+                    &n.source_path,
+                    &n.file_text,
+                    &n.scope,
+                    n.translation.as_ref(),
+                )
+            }));
+        for (path, text, scope, language) in translations {
+            let Some(language) = language else { continue };
+            diagnostics.extend(unpublished_language(
+                config, &chapters, path, text, scope, language,
+            ));
+        }
+    }
     let legal = crate::legal::load(sources, &chapters, &mut diagnostics);
     let mut fragments = BTreeMap::new();
     if let Some(legal) = &legal {
@@ -172,6 +198,60 @@ fn load_content(
         }
     }
     (pages, notices)
+}
+
+/// A translation (`about.fr.md`) must be into a language its site or chapter publishes,
+/// other than the default (whose pages have no suffix).
+fn unpublished_language(
+    config: &config::SiteConfig,
+    chapters: &BTreeMap<ChapterSlug, crate::model::Chapter>,
+    path: &str,
+    text: &str,
+    scope: &Scope,
+    language: &crate::model::LanguageTag,
+) -> Option<Diagnostic> {
+    let (languages, whose, file) = match scope {
+        Scope::Organisation => (
+            config.languages(),
+            "the site".to_string(),
+            SITE_CONFIG_PATH.to_string(),
+        ),
+        Scope::Chapter(slug) => {
+            let chapter = chapters.get(slug)?;
+            (
+                chapter.languages.clone(),
+                format!("chapter `{slug}`"),
+                chapter.source_path.clone(),
+            )
+        }
+    };
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let tag = language.as_str();
+    let plain = name.replace(&format!(".{tag}.md"), ".md");
+    if languages.first() == Some(language) {
+        return Some(
+            Diagnostic::error(format!(
+                "`{name}` is marked `{tag}`, the default language of {whose}"
+            ))
+            .at(path, text, 0)
+            .hint(format!(
+                "a page in the default language has no language suffix: rename it to `{plain}`"
+            )),
+        );
+    }
+    if languages.contains(language) {
+        return None;
+    }
+    let listed: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
+    Some(
+        Diagnostic::error(format!("`{name}` is a translation into `{tag}`, which {whose} does not publish"))
+            .at(path, text, 0)
+            .hint(format!(
+                "{whose} publishes {} (`languages` in {file}); add `{tag}` there, or, if `.{tag}` is part of the name, write `{}`",
+                listed.join(", "),
+                name.replace(&format!(".{tag}.md"), &format!("-{tag}.md"))
+            )),
+    )
 }
 
 /// Markdown files merged into the privacy policy are not published as pages of their own.

@@ -112,7 +112,7 @@ fn three_problems_of_a_chapter_file_are_reported_in_one_build() {
         [
             "data/chapters/york.toml:1:1: error: missing field `contact`",
             "data/chapters/york.toml:2:11: error: invalid type: sequence, expected a string",
-            "data/chapters/york.toml:4:1: error: unknown field `website`, expected one of `name`, `country`, `region`, `language`, `timezone`, `site_url`, `description`, `contact`, `officers`, `meetings`, `events`, `legal`",
+            "data/chapters/york.toml:4:1: error: unknown field `website`, expected one of `name`, `country`, `region`, `language`, `languages`, `timezone`, `site_url`, `description`, `contact`, `officers`, `meetings`, `events`, `legal`",
         ],
         "{full}"
     );

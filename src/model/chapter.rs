@@ -26,6 +26,8 @@ pub struct ChapterData {
     /// Groups chapters in the directory; defaults to the country.
     pub region: Option<String>,
     pub language: Option<LanguageTag>,
+    /// Every language the chapter's pages are published in, its default first.
+    pub languages: Option<Spanned<Vec<LanguageTag>>>,
     pub timezone: Spanned<String>,
     /// The chapter's own domain, for `build --chapter`.
     pub site_url: Option<BaseUrl>,
@@ -156,6 +158,8 @@ pub struct Chapter {
     pub file_text: String,
     pub data: ChapterData,
     pub language: LanguageTag,
+    /// The languages the chapter publishes, `language` first.
+    pub languages: Vec<LanguageTag>,
     pub timezone: jiff::tz::TimeZone,
 }
 
@@ -257,12 +261,24 @@ pub fn parse(
             );
         }
     }
+    let mut language = data
+        .language
+        .clone()
+        .unwrap_or_else(|| site_language.clone());
+    let mut languages = vec![language.clone()];
+    if let Some(list) = &data.languages {
+        match crate::config::default_of_languages(list, data.language.as_ref(), at) {
+            Ok(first) => {
+                language = first.unwrap_or(language);
+                languages = list.get_ref().clone();
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
     match timezone {
         Some(timezone) if problems.is_empty() => Ok(Chapter {
-            language: data
-                .language
-                .clone()
-                .unwrap_or_else(|| site_language.clone()),
+            language,
+            languages,
             slug,
             source_path: path.to_string(),
             file_text: text.to_string(),

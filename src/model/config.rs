@@ -22,6 +22,9 @@ pub struct SiteConfig {
     pub base_url: BaseUrl,
     #[serde(default)]
     pub language: LanguageTag,
+    /// Every language the organisation's site publishes, the default (`language`) first;
+    /// the others are served under their prefix (`fr/about/`).
+    pub languages: Option<Spanned<Vec<LanguageTag>>>,
     #[serde(default = "default_theme")]
     pub theme: String,
     pub controller: Controller,
@@ -36,6 +39,65 @@ pub struct SiteConfig {
     pub check: CheckSettings,
     #[serde(default)]
     pub notices: NoticeSettings,
+}
+
+impl SiteConfig {
+    /// The languages the organisation's site publishes, the default first.
+    pub fn languages(&self) -> Vec<LanguageTag> {
+        match &self.languages {
+            Some(list) if !list.get_ref().is_empty() => list.get_ref().clone(),
+            _ => vec![self.language.clone()],
+        }
+    }
+}
+
+/// Checks a `languages` list against the default `language` (written or not) and returns
+/// the default: the first of the list when `language` is not written. One problem at most.
+pub fn default_of_languages(
+    languages: &Spanned<Vec<LanguageTag>>,
+    language: Option<&LanguageTag>,
+    at: Embedding<'_>,
+) -> Result<Option<LanguageTag>, Diagnostic> {
+    let list = languages.get_ref();
+    let Some(first) = list.first() else {
+        return Err(at
+            .error_span(&languages.span(), "`languages` is empty")
+            .hint("list the default language first, e.g. `languages = [\"en\", \"fr\"]`, or remove `languages`"));
+    };
+    if let Some((_, twice)) = list
+        .iter()
+        .enumerate()
+        .find(|(i, l)| list[..*i].contains(l))
+    {
+        return Err(at
+            .error_span(
+                &languages.span(),
+                format!("`{}` is listed twice in `languages`", twice.as_str()),
+            )
+            .hint("list each language once"));
+    }
+    match language {
+        Some(language) if language != first => Err(at
+            .error_span(
+                &languages.span(),
+                format!(
+                    "`languages` starts with `{}`, but `language` is `{}`",
+                    first.as_str(),
+                    language.as_str()
+                ),
+            )
+            .hint(format!(
+                "the default language comes first: `languages = [\"{}\", …]`, or remove `language`",
+                language.as_str()
+            ))),
+        Some(_) => Ok(None),
+        None => Ok(Some(first.clone())),
+    }
+}
+
+/// Whether a TOML document writes `key` at its top level.
+pub fn writes_key(text: &str, key: &str) -> bool {
+    toml::de::DeTable::parse(text).is_ok_and(|table| table.get_ref().contains_key(key))
 }
 
 /// `[notices]`: how notice lists are shown.
@@ -200,8 +262,14 @@ pub fn with_url_hint(mut diagnostic: Diagnostic) -> Diagnostic {
 /// Parses the text of `data/site.toml`.
 pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     let at = Embedding::whole(SITE_CONFIG_PATH, text);
-    let config: SiteConfig = toml_data::parse(text, at)
+    let mut config: SiteConfig = toml_data::parse(text, at)
         .map_err(|d| d.into_iter().map(with_url_hint).collect::<Vec<_>>())?;
+    if let Some(languages) = &config.languages {
+        let written = writes_key(text, "language").then_some(&config.language);
+        if let Some(first) = default_of_languages(languages, written, at).map_err(|d| vec![d])? {
+            config.language = first;
+        }
+    }
     if let Some(dpo) = &config.dpo {
         let d = dpo.get_ref();
         if d.email.is_none() && d.address.is_none() && d.contact_page.is_none() {

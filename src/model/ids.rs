@@ -76,6 +76,35 @@ impl LanguageTag {
     }
 }
 
+/// A content file name's language suffix, Zola's convention: `about.fr.md` is the French
+/// version of `about.md`. Returns the path without the suffix and the language; `None` when
+/// the part before `.md` is not shaped like a language tag (`v1.2.md`, `report.final.md`),
+/// which keeps such names ordinary pages. Whether the site publishes the language is
+/// checked by `load`.
+pub fn split_language_suffix(path: &str) -> Option<(String, LanguageTag)> {
+    let stem = path.strip_suffix(".md")?;
+    let (folder, file) = match stem.rsplit_once('/') {
+        Some((folder, file)) => (Some(folder), file),
+        None => (None, stem),
+    };
+    let (name, suffix) = file.rsplit_once('.')?;
+    if name.is_empty() {
+        return None;
+    }
+    let language = LanguageTag::parse(suffix).ok()?;
+    let original = match folder {
+        Some(folder) => format!("{folder}/{name}.md"),
+        None => format!("{name}.md"),
+    };
+    Some((original, language))
+}
+
+impl fmt::Display for LanguageTag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl Default for LanguageTag {
     fn default() -> Self {
         LanguageTag("en".to_string())
@@ -157,5 +186,21 @@ mod tests {
         assert_eq!(LanguageTag::parse("fr-CA").unwrap().primary(), "fr");
         assert!(LanguageTag::parse("French").is_err());
         assert!(LanguageTag::parse("").is_err());
+    }
+
+    #[test]
+    fn language_suffixes_are_split_only_when_they_are_tags() {
+        let (original, language) = split_language_suffix("content/about.fr.md").unwrap();
+        assert_eq!(
+            (original.as_str(), language.as_str()),
+            ("content/about.md", "fr")
+        );
+        let (original, _) = split_language_suffix("_index.fr-CA.md").unwrap();
+        assert_eq!(original, "_index.md");
+        assert_eq!(split_language_suffix("content/v1.2.md"), None);
+        assert_eq!(split_language_suffix("content/report.final.md"), None);
+        assert_eq!(split_language_suffix("content/about.md"), None);
+        assert_eq!(split_language_suffix("content/a.b/about.md"), None);
+        assert_eq!(split_language_suffix("content/.fr.md"), None);
     }
 }

@@ -77,6 +77,8 @@ pub struct Notice {
     pub slug: String,
     /// For generated notices: the site path the notice points to (`privacy/`).
     pub link: Option<String>,
+    /// The language of a translation (`agm.fr.md`), which shares the original's slug.
+    pub translation: Option<super::LanguageTag>,
 }
 
 impl Notice {
@@ -96,6 +98,7 @@ impl Notice {
             scope: Scope::Organisation,
             slug,
             link: Some(link.to_string()),
+            translation: None,
         }
     }
 
@@ -200,10 +203,14 @@ pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Notice, Vec<Diagnos
     if !problems.is_empty() {
         return Err(problems);
     }
-    let stem = path
+    let (original, translation) = match super::ids::split_language_suffix(path) {
+        Some((original, language)) => (original, Some(language)),
+        None => (path.to_string(), None),
+    };
+    let stem = original
         .rsplit('/')
         .next()
-        .unwrap_or(path)
+        .unwrap_or(&original)
         .trim_end_matches(".md");
     Ok(Notice {
         source_path: path.to_string(),
@@ -214,6 +221,7 @@ pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Notice, Vec<Diagnos
         scope,
         slug: slug::slugify(stem),
         link: None,
+        translation,
     })
 }
 

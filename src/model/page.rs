@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::Scope;
+use super::{LanguageTag, Scope};
 use crate::diagnostics::Diagnostic;
 use crate::toml_data::{self, Date, Embedding};
 
@@ -40,6 +40,9 @@ pub struct Page {
     pub scope: Scope,
     /// `_index.md` or `index.md`: the page stands for its folder.
     pub is_index: bool,
+    /// The language of a translation, from the file name's suffix (`about.fr.md`); `None`
+    /// for a page in its site's (or chapter's) default language.
+    pub translation: Option<LanguageTag>,
 }
 
 impl Page {
@@ -48,6 +51,15 @@ impl Page {
         self.source_path
             .strip_prefix("content/")
             .unwrap_or(&self.source_path)
+    }
+
+    /// The content path of the page this one translates (`about.md` for `about.fr.md`);
+    /// the content path itself for a page in the default language. URLs are made from it.
+    pub fn original_path(&self) -> String {
+        match super::ids::split_language_suffix(self.content_path()) {
+            Some((original, _)) if self.translation.is_some() => original,
+            _ => self.content_path().to_string(),
+        }
     }
 
     /// The markdown after the front matter (kept once, inside the file text).
@@ -242,13 +254,18 @@ pub fn parse(path: &str, text: &str, scope: Scope) -> Result<Page, Vec<Diagnosti
                 .hint("every page needs a title for its <title> and headings"),
         ]);
     }
-    let file_name = path.rsplit('/').next().unwrap_or(path);
+    let (original, translation) = match super::ids::split_language_suffix(path) {
+        Some((original, language)) => (original, Some(language)),
+        None => (path.to_string(), None),
+    };
+    let file_name = original.rsplit('/').next().unwrap_or(path);
     Ok(Page {
         source_path: path.to_string(),
         body_offset: split.body_offset,
         file_text: text.to_string(),
         scope,
         is_index: file_name == "_index.md" || file_name == "index.md",
+        translation,
         front,
     })
 }

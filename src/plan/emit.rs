@@ -152,7 +152,10 @@ impl<'s> Planner<'s> {
                 continue;
             }
             let url = match page_url(page) {
-                Ok(url) => url,
+                Ok(url) => match &page.translation {
+                    Some(language) => Layout::translated_page_url(&page.scope, language, &url),
+                    None => url,
+                },
                 Err(d) => {
                     self.diagnostics.push(d);
                     continue;
@@ -164,7 +167,7 @@ impl<'s> Planner<'s> {
             if !self.layout.carries(&page.scope) {
                 continue;
             }
-            if page.is_index && page.front.template.is_none() {
+            if page.is_index && page.front.template.is_none() && page.translation.is_none() {
                 match &page.scope {
                     Scope::Organisation if url.is_empty() => {
                         found.home_intro = Some(index);
@@ -227,7 +230,10 @@ impl<'s> Planner<'s> {
     pub fn page_routes(&mut self, pages: &Pages) {
         for (index, url) in &pages.routes {
             let page = &self.site.pages[*index];
-            let language = self.language_of(&page.scope);
+            let language = page
+                .translation
+                .clone()
+                .unwrap_or_else(|| self.language_of(&page.scope));
             if let Err(d) = self.check_template(page) {
                 self.diagnostics.push(d);
                 continue;

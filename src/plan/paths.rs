@@ -8,8 +8,8 @@ use crate::diagnostics::Diagnostic;
 /// `content/about.md` → `about/`; `content/chapters/paris/réunions.md` → `chapters/paris/reunions/`;
 /// `_index.md` and `index.md` stand for their folder.
 pub fn page_url(page: &crate::model::Page) -> Result<String, Diagnostic> {
-    let rel = page.content_path();
-    let without_ext = rel.strip_suffix(".md").unwrap_or(rel);
+    let rel = page.original_path();
+    let without_ext = rel.strip_suffix(".md").unwrap_or(&rel);
     let mut segments: Vec<&str> = without_ext.split('/').collect();
     let file = segments.pop().unwrap_or("");
     let mut url = String::new();

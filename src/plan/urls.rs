@@ -6,7 +6,7 @@
 //! asks it; nothing else formats `chapters/{slug}/…`.
 
 use crate::config::BaseUrl;
-use crate::model::{ChapterSlug, Scope};
+use crate::model::{ChapterSlug, LanguageTag, Scope};
 
 use super::LegalPage;
 
@@ -88,6 +88,20 @@ impl Layout {
                 .unwrap_or(url)
                 .to_string(),
             _ => url.to_string(),
+        }
+    }
+
+    /// The organisation-wide URL path of a translation into `language` of the page at
+    /// `url`: under the language's prefix at the root of the site the page belongs to
+    /// (`fr/about/`, `chapters/montreal/en/midi-conferences/`).
+    pub fn translated_page_url(scope: &Scope, language: &LanguageTag, url: &str) -> String {
+        match scope {
+            Scope::Organisation => format!("{language}/{url}"),
+            Scope::Chapter(slug) => {
+                let home = Self::chapter_home_on_organisation(slug);
+                let rest = url.strip_prefix(&home).unwrap_or(url);
+                format!("{home}{language}/{rest}")
+            }
         }
     }
 
