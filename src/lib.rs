@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod render;
 pub mod scaffold;
+pub mod scaffold_ci;
 pub mod serve;
 pub mod source;
 pub mod starter;

@@ -37,6 +37,8 @@ enum Command {
     Init(cli::init::Args),
     /// Scaffold a chapter or a notice.
     New(cli::new::Args),
+    /// List the chapters (`--standalone`: those with their own site_url), for scripts and CI.
+    Chapters(cli::chapters::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,5 +49,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(args),
         Command::Init(args) => cli::init::run(args),
         Command::New(args) => cli::new::run(args),
+        Command::Chapters(args) => cli::chapters::run(args),
     }
 }

@@ -2,6 +2,7 @@
 //! diagnostics with one closing line and the exit code (0 success, 1 content errors, 2 usage).
 
 pub mod build;
+pub mod chapters;
 pub mod check;
 pub mod init;
 pub mod new;
