@@ -23,36 +23,24 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
         .unwrap_or_default();
     let chapters = load_chapters(sources, &language, &mut diagnostics);
     let (mut pages, mut notices) = load_content(sources, &mut diagnostics);
-    if let Some(config) = &config {
-        let translations = pages
-            .iter()
-            .map(|p| {
-                (
-                    &p.source_path,
-                    &p.file_text,
-                    &p.scope,
-                    p.translation.as_ref(),
-                )
-            })
-            .chain(notices.iter().map(|n| {
-                (
-                    &n.source_path,
-                    &n.file_text,
-                    &n.scope,
-                    n.translation.as_ref(),
-                )
-            }));
-        for (path, text, scope, language) in translations {
-            let Some(language) = language else { continue };
-            diagnostics.extend(unpublished_language(
-                config, &chapters, path, text, scope, language,
-            ));
-        }
-    }
-    let legal = crate::legal::load(sources, &chapters, &mut diagnostics);
+    let languages = translation_languages(config.as_ref(), &chapters);
+    let wanted = crate::legal::translated::Wanted {
+        languages: &languages,
+        missing: config
+            .as_ref()
+            .map(|c| c.missing_translation)
+            .unwrap_or_default(),
+    };
+    let legal = crate::legal::load(sources, &chapters, &wanted, &mut diagnostics);
     let mut fragments = BTreeMap::new();
     if let Some(legal) = &legal {
         fragments = take_privacy_sections(legal, &mut pages, sources, &mut diagnostics);
+        fragments.extend(take_translated_sections(
+            legal,
+            &wanted,
+            &mut pages,
+            &mut diagnostics,
+        ));
         notices.extend(policy_notices(&legal.privacy));
         if let Some(policy) = sources.get(crate::legal::privacy::PRIVACY_PATH) {
             diagnostics.extend(crate::legal::privacy::rules::check_chapters(
@@ -61,6 +49,10 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
                 chapters.values(),
             ));
         }
+    }
+    // Without the legal data, translated privacy sections could not be told from pages.
+    if let (Some(config), Some(_)) = (&config, &legal) {
+        diagnostics.extend(unpublished_languages(config, &chapters, &pages, &notices));
     }
     notices.sort_by(|a, b| (b.front.date, &a.slug).cmp(&(a.front.date, &b.slug)));
     let theme_name = config.as_ref().map_or("default", |c| c.theme.as_str());
@@ -84,6 +76,63 @@ pub fn load(sources: &SourceTree) -> (Option<Site>, Diagnostics) {
         _ => None,
     };
     (site, diagnostics)
+}
+
+/// Every language a site with its own legal pages publishes other than the legal data's
+/// own (the organisation's default language): a standalone chapter site's languages. (A
+/// chapter without its own `site_url` links to the organisation's legal pages, and the
+/// organisation's site publishes its legal pages in its default language only so far.)
+fn translation_languages(
+    config: Option<&config::SiteConfig>,
+    chapters: &BTreeMap<ChapterSlug, crate::model::Chapter>,
+) -> Vec<crate::model::LanguageTag> {
+    let Some(config) = config else {
+        return Vec::new();
+    };
+    let mut languages: Vec<_> = chapters
+        .values()
+        .filter(|c| c.data.site_url.is_some())
+        .flat_map(|c| c.languages.iter().cloned())
+        .filter(|l| *l != config.language)
+        .collect();
+    languages.sort();
+    languages.dedup();
+    languages
+}
+
+/// Content files marked with a language (`about.fr.md`) that their site does not publish.
+fn unpublished_languages(
+    config: &config::SiteConfig,
+    chapters: &BTreeMap<ChapterSlug, crate::model::Chapter>,
+    pages: &[crate::model::Page],
+    notices: &[Notice],
+) -> Vec<Diagnostic> {
+    let translations = pages
+        .iter()
+        .map(|p| {
+            (
+                &p.source_path,
+                &p.file_text,
+                &p.scope,
+                p.translation.as_ref(),
+            )
+        })
+        .chain(notices.iter().map(|n| {
+            (
+                &n.source_path,
+                &n.file_text,
+                &n.scope,
+                n.translation.as_ref(),
+            )
+        }));
+    let mut problems = Vec::new();
+    for (path, text, scope, language) in translations {
+        let Some(language) = language else { continue };
+        problems.extend(unpublished_language(
+            config, chapters, path, text, scope, language,
+        ));
+    }
+    problems
 }
 
 fn load_config(sources: &SourceTree, diagnostics: &mut Diagnostics) -> Option<config::SiteConfig> {
@@ -287,6 +336,44 @@ fn take_privacy_sections(
                     )
                     .hint("`file` is a markdown file below content/, e.g. \"legal/children.md\""),
                 );
+            }
+        }
+    }
+    fragments
+}
+
+/// The translations of the privacy sections (`legal/children.fr.md` for
+/// `legal/children.md`), one per language the legal data is translated into; a missing one
+/// is reported like a missing translated text.
+fn take_translated_sections(
+    legal: &crate::legal::Legal,
+    wanted: &crate::legal::translated::Wanted<'_>,
+    pages: &mut Vec<crate::model::Page>,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, crate::model::Page> {
+    use crate::legal::translation::MissingTranslation;
+    let mut fragments = BTreeMap::new();
+    for section in &legal.privacy.sections {
+        let file = section.file.get_ref();
+        let stem = file.strip_suffix(".md").unwrap_or(file);
+        for language in wanted.languages {
+            let wanted_path = format!("{stem}.{language}.md");
+            match pages.iter().position(|p| p.content_path() == wanted_path) {
+                Some(i) => {
+                    fragments.insert(wanted_path, pages.remove(i));
+                }
+                None => {
+                    let message = format!(
+                        "the privacy section content/{file} has no `{language}` translation: content/{wanted_path} does not exist"
+                    );
+                    let diagnostic = match wanted.missing {
+                        MissingTranslation::Error => Diagnostic::error(message),
+                        MissingTranslation::Warn => Diagnostic::warning(message),
+                    };
+                    diagnostics.push(diagnostic.in_file(&format!("content/{wanted_path}")).hint(
+                        format!("copy content/{file} to content/{wanted_path} and translate it"),
+                    ));
+                }
             }
         }
     }

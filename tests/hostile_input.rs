@@ -73,6 +73,11 @@ fn with_hosts(hosts: &str) -> tempfile::TempDir {
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str(&SERVICE.replace("HOSTS", hosts));
     std::fs::write(path, text).unwrap();
+    // The fixture's French chapter publishes the cookie policy in French too.
+    let path = dir.path().join("data/cookies.fr.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n[[services]]\nname = \"Vidéo\"\npurpose = \"Afficher des vidéos\"\n");
+    std::fs::write(path, text).unwrap();
     dir
 }
 

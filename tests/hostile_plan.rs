@@ -111,6 +111,11 @@ fn a_declared_script_that_is_not_a_file_is_one_error_at_its_line() {
         "\n[[services]]\nid = \"stats\"\nname = \"Stats\"\nprovider = \"Us\"\ncategory = \"analytics\"\npurpose = \"Counting visits\"\nscripts = [\"/js/missing.js\"]\n",
     );
     fs::write(&cookies, text).unwrap();
+    // The fixture's French chapter site carries the cookie policy in French too.
+    let french = dir.path().join("data/cookies.fr.toml");
+    let mut text = fs::read_to_string(&french).unwrap();
+    text.push_str("\n[[services]]\nname = \"Statistiques\"\npurpose = \"Compter les visites\"\n");
+    fs::write(&french, text).unwrap();
     let (code, errors) = build(dir.path());
     assert_eq!(code, 1, "{errors}");
     assert!(

@@ -92,6 +92,12 @@ fn a_link_in_a_merged_privacy_section_is_located_in_its_own_file() {
         "+++\ntitle = \"Children\"\n+++\n\nWrite to [the office](#).\n\nOr [call](#) us.\n",
     )
     .unwrap();
+    // The fixture's French chapter site merges the section's French translation.
+    fs::write(
+        site.join("content/legal/children.fr.md"),
+        "+++\ntitle = \"Enfants\"\n+++\n\nÉcrivez au secrétariat.\n",
+    )
+    .unwrap();
     let privacy = site.join("data/privacy.toml");
     let mut text = fs::read_to_string(&privacy).unwrap();
     text.push_str("\n[[sections]]\nafter = \"rights\"\nfile = \"legal/children.md\"\n");

@@ -166,18 +166,20 @@ fn a_french_chapter_site_reads_the_record_in_french() {
     let site = build_sources(&example_sources(), &options).unwrap();
     let html = &site["data-processing/index.html"];
     assert!(html.contains("<th scope=\"col\">Base légale</th>"));
+    // The schedule's texts come from data/schedules/membership.fr.toml, its facts from the
+    // original: the basis is the policy's, the recipient's name is not translated.
     let cells = table_row(
         html,
-        "Sending a monthly newsletter to members and latest updates on products/services e.g. Conference/Records Week",
+        "Envoi d’une lettre d’information mensuelle aux membres et des dernières actualités sur nos produits et services, par exemple la conférence ou la Records Week",
     );
     assert_eq!(cells[2], "Votre consentement (Art. 6(1)(a))");
     assert_eq!(
         cells[8],
-        "Postmark Mail Services → United States: des clauses contractuelles types"
+        "Postmark Mail Services → États-Unis: des clauses contractuelles types"
     );
     let surveys = table_row(
         html,
-        "Conducting the business benchmarking survey for our members",
+        "Réalisation de l’enquête de référence pour le compte de nos membres",
     );
     assert_eq!(surveys[8], "Aucun");
     assert!(text_of(html).contains("Responsable du traitement Institute of Records"));

@@ -287,3 +287,35 @@ pub fn schedules(site: &Site) -> Vec<Diagnostic> {
     }
     problems
 }
+
+/// Translations of the legal data that may be out of date: each records, as
+/// `translation_of`, the fingerprint of the original's texts it was made from, and one
+/// whose original changed since (or that records none) is reported for review.
+pub fn translations(site: &Site) -> Vec<Diagnostic> {
+    use crate::legal::translation::TRANSLATION_OF;
+    let mut problems = Vec::new();
+    for translated in site.legal.translations.values() {
+        for status in &translated.statuses {
+            let message = match &status.recorded {
+                Some(recorded) if *recorded == status.current => continue,
+                Some(recorded) => format!(
+                    "{} is older than {}: its texts changed since this translation (`{TRANSLATION_OF} = \"{recorded}\"`)",
+                    status.path, status.original
+                ),
+                None => format!(
+                    "{} does not say which version of {} it translates",
+                    status.path, status.original
+                ),
+            };
+            problems.push(
+                Diagnostic::warning(message)
+                    .in_file(&status.path)
+                    .hint(format!(
+                        "compare the translation with {} (e.g. `git log -p {}`), bring it up to date, then set `{TRANSLATION_OF} = \"{}\"` at its top",
+                        status.original, status.original, status.current
+                    )),
+            );
+        }
+    }
+    problems
+}

@@ -70,6 +70,7 @@ pub fn run(sources: &SourceTree, options: &CheckOptions) -> CheckReport {
         .diagnostics
         .extend(lints::privacy(&site, options.plan.now));
     report.diagnostics.extend(lints::schedules(&site));
+    report.diagnostics.extend(lints::translations(&site));
     let mut pipeline = match Pipeline::new(site, &options.plan, true) {
         Ok(pipeline) => pipeline,
         Err(problems) => {

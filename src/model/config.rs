@@ -39,6 +39,10 @@ pub struct SiteConfig {
     pub check: CheckSettings,
     #[serde(default)]
     pub notices: NoticeSettings,
+    /// What a missing translation of a legal text does: `"error"` (the default) fails the
+    /// build; `"warn"` publishes the original text, marked with its language, and warns.
+    #[serde(default)]
+    pub missing_translation: crate::model::legal::translation::MissingTranslation,
 }
 
 impl SiteConfig {

@@ -48,6 +48,7 @@ struct CookieView<'a> {
 /// Fills the context of one legal page and names its template.
 pub fn context(
     page: LegalPage,
+    language: &crate::model::LanguageTag,
     site: &Site,
     plan: &Plan,
     t: &Strings,
@@ -58,17 +59,19 @@ pub fn context(
         "page_title",
         &label(t, &format!("{}_title", page.key().replace('-', "_"))),
     );
+    let legal = site.legal.in_language(language);
     match page {
         LegalPage::Privacy => {
-            super::privacy::privacy(site, plan, t, context, markdown).map(|_| "privacy.html")
+            super::privacy::privacy((legal, language), site, plan, t, context, markdown)
+                .map(|_| "privacy.html")
         }
-        LegalPage::Cookies => cookies(site, t, context, markdown).map(|_| "cookies.html"),
+        LegalPage::Cookies => cookies(legal, t, context, markdown).map(|_| "cookies.html"),
         LegalPage::DataProcessing => {
-            super::schedules::data_processing(site, plan, t, context, markdown)
+            super::schedules::data_processing(legal, site, plan, t, context, markdown)
                 .map(|_| "data_processing.html")
         }
         LegalPage::Ethics | LegalPage::Oath => {
-            ethics(site, plan, t, context, markdown)?;
+            ethics(legal, site, plan, t, context, markdown)?;
             Ok(if page == LegalPage::Ethics {
                 "ethics.html"
             } else {
@@ -91,12 +94,12 @@ pub(super) fn toml_locator<'a>(
 }
 
 fn cookies(
-    site: &Site,
+    legal: &crate::legal::Legal,
     t: &Strings,
     context: &mut Context,
     markdown: MarkdownFn<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let c = &site.legal.cookies;
+    let c = &legal.cookies;
     let mut inline = Inline::new(markdown, crate::legal::cookies::COOKIES_PATH);
     let categories: Vec<CategoryView<'_>> = Category::ALL
         .iter()
@@ -171,6 +174,7 @@ struct ServiceView {
 }
 
 fn ethics(
+    legal: &crate::legal::Legal,
     site: &Site,
     plan: &Plan,
     t: &Strings,
@@ -178,7 +182,7 @@ fn ethics(
     markdown: MarkdownFn<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
     // Not routed when there is no code (`LegalPage::is_published`).
-    let Some(e) = &site.legal.ethics else {
+    let Some(e) = &legal.ethics else {
         return Ok(());
     };
     let locate = toml_locator(crate::legal::ethics::ETHICS_PATH, "");

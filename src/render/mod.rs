@@ -9,6 +9,7 @@ pub mod atom;
 pub mod consent;
 pub mod context;
 mod escape;
+mod fallback;
 mod feeds;
 pub mod gate;
 pub mod headers;
@@ -144,7 +145,24 @@ impl<'a> Renderer<'a> {
             .tera
             .render(&template, &context)
             .map(|html| self.state.gate.apply(html.into_bytes()))
+            .map(|html| self.mark_fallbacks(route, html))
             .map_err(|e| vec![template_error(self.site, &template, &route.origin, &e)])
+    }
+
+    /// A legal page in a language whose translation lacks some texts (published under
+    /// `missing_translation = "warn"`) marks those passages with the original's language.
+    fn mark_fallbacks(&self, route: &Route, html: Vec<u8>) -> Vec<u8> {
+        if !matches!(route.kind, RouteKind::Legal(_)) {
+            return html;
+        }
+        match self.site.legal.translation(&route.language) {
+            Some(translated) if !translated.fallbacks.is_empty() => fallback::mark(
+                html,
+                &translated.fallbacks,
+                self.site.config.language.as_str(),
+            ),
+            _ => html,
+        }
     }
 
     /// The routes that are files rather than templated pages; `None` for pages.
@@ -157,8 +175,14 @@ impl<'a> Renderer<'a> {
             RouteKind::SitemapIndex { parts } => Ok(sitemap::index(plan, *parts).into_bytes()),
             RouteKind::Robots => Ok(sitemap::robots(plan).into_bytes()),
             RouteKind::Headers => Ok(headers::headers_file(site, plan).into_bytes()),
-            RouteKind::SchedulesCsv => schedules::schedules_csv(site, self.strings(route)),
-            RouteKind::SchedulesJson => schedules::schedules_json(site),
+            RouteKind::SchedulesCsv => schedules::schedules_csv(
+                site.legal.in_language(&route.language),
+                site,
+                self.strings(route),
+            ),
+            RouteKind::SchedulesJson => {
+                schedules::schedules_json(site.legal.in_language(&route.language), site)
+            }
             RouteKind::Feed(chapter) => self.feed(route, chapter.as_ref()).map(String::into_bytes),
             RouteKind::Calendar(chapter) => Ok(self.calendar(chapter.as_ref()).into_bytes()),
             _ => return None,

@@ -164,7 +164,15 @@ impl Renderer<'_> {
         let markdown = |text: &str, locate: &dyn Fn(usize, String) -> Diagnostic| {
             self.render_markdown(text, t, locate)
         };
-        let template = legal::context(page, self.site, self.plan, t, context, &markdown)?;
+        let template = legal::context(
+            page,
+            &route.language,
+            self.site,
+            self.plan,
+            t,
+            context,
+            &markdown,
+        )?;
         Ok(template.to_string())
     }
 

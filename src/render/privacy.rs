@@ -268,13 +268,21 @@ struct SectionView {
 
 /// The markdown files merged into the policy, by the section they follow.
 fn privacy_sections(
+    legal: &crate::legal::Legal,
     site: &Site,
+    language: &crate::model::LanguageTag,
     markdown: MarkdownFn<'_>,
 ) -> Result<BTreeMap<&'static str, Vec<SectionView>>, Vec<Diagnostic>> {
     let mut sections: BTreeMap<&'static str, Vec<SectionView>> = BTreeMap::new();
     let mut problems = Vec::new();
-    for extra in &site.legal.privacy.sections {
-        let Some(fragment) = site.fragments.get(extra.file.get_ref()) else {
+    for extra in &legal.privacy.sections {
+        let file = extra.file.get_ref();
+        let translated = format!("{}.{language}.md", file.strip_suffix(".md").unwrap_or(file));
+        let Some(fragment) = site
+            .fragments
+            .get(&translated)
+            .or_else(|| site.fragments.get(file))
+        else {
             continue;
         };
         match markdown(fragment.body(), &|offset, message| {
@@ -339,13 +347,14 @@ fn page_ids(site: &Site, template: &str) -> PageIds {
 
 /// Fills the privacy page's context.
 pub fn privacy(
+    (legal, language): (&crate::legal::Legal, &crate::model::LanguageTag),
     site: &Site,
     plan: &Plan,
     t: &Strings,
     context: &mut Context,
     markdown: MarkdownFn<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let p = &site.legal.privacy;
+    let p = &legal.privacy;
     let chapter = plan.layout.standalone_chapter(site);
     let mut inline = Inline::new(markdown, PRIVACY_PATH);
     let mut ids = page_ids(site, "privacy.html");
@@ -353,7 +362,7 @@ pub fn privacy(
         &markdown(&p.introduction, &toml_locator(PRIVACY_PATH, ""))?,
         2,
     ));
-    let sections = privacy_sections(site, markdown)?;
+    let sections = privacy_sections(legal, site, language, markdown)?;
     if let Some(chapter) = chapter {
         context.insert("local_contact", &chapter.data.contact);
         context.insert("local_name", &chapter.data.name);

@@ -104,6 +104,7 @@ struct ScheduleView<'a> {
 /// Fills the data-processing page's context: the controller and the DPO (as the privacy
 /// page names them), then every schedule.
 pub(super) fn data_processing(
+    legal: &crate::legal::Legal,
     site: &Site,
     plan: &Plan,
     t: &Strings,
@@ -115,9 +116,8 @@ pub(super) fn data_processing(
     if !inline.problems.is_empty() {
         return Err(inline.problems);
     }
-    let privacy = &site.legal.privacy;
-    let schedules: Vec<ScheduleView<'_>> = site
-        .legal
+    let privacy = &legal.privacy;
+    let schedules: Vec<ScheduleView<'_>> = legal
         .schedules
         .iter()
         .map(|s| ScheduleView {
@@ -178,7 +178,11 @@ fn neutralise(cell: &str) -> Cow<'_, str> {
 /// `schedules.csv` (RFC 4180, UTF-8 with a byte-order mark so spreadsheets read it as
 /// UTF-8): one line per activity, with a schedule column; lists joined with "; ", an
 /// empty one stated as the theme's "None".
-pub fn schedules_csv(site: &Site, t: &Strings) -> Result<Vec<u8>, Vec<Diagnostic>> {
+pub fn schedules_csv(
+    legal: &crate::legal::Legal,
+    site: &Site,
+    t: &Strings,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let fail = |e: &dyn std::fmt::Display| {
         vec![Diagnostic::error(format!(
             "cannot write schedules.csv: {e}"
@@ -188,8 +192,8 @@ pub fn schedules_csv(site: &Site, t: &Strings) -> Result<Vec<u8>, Vec<Diagnostic
         .terminator(csv::Terminator::CRLF)
         .from_writer("\u{feff}".as_bytes().to_vec());
     writer.write_record(CSV_COLUMNS).map_err(|e| fail(&e))?;
-    let privacy = &site.legal.privacy;
-    for schedule in &site.legal.schedules {
+    let privacy = &legal.privacy;
+    for schedule in &legal.schedules {
         for row in &schedule.data.rows {
             let v = row_view(&record::activity(privacy, &site.chapters, row), t);
             let list = |items: &[String]| {
@@ -277,10 +281,12 @@ fn activity_json(a: &Activity<'_>) -> Value {
 }
 
 /// `schedules.json`: the controller, the DPO and every schedule with its activities.
-pub fn schedules_json(site: &Site) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let privacy = &site.legal.privacy;
-    let schedules: Vec<Value> = site
-        .legal
+pub fn schedules_json(
+    legal: &crate::legal::Legal,
+    site: &Site,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let privacy = &legal.privacy;
+    let schedules: Vec<Value> = legal
         .schedules
         .iter()
         .map(|s| {

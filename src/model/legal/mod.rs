@@ -9,11 +9,13 @@ pub mod origin;
 pub mod privacy;
 pub mod record;
 pub mod schedules;
+pub mod translated;
+pub mod translation;
 
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Chapter, ChapterSlug};
+use crate::model::{Chapter, ChapterSlug, LanguageTag};
 use crate::source::SourceTree;
 
 pub use cookies::Cookies;
@@ -31,9 +33,25 @@ pub struct Legal {
     pub schedules: Vec<Schedule>,
     /// `None` when ethics.toml states that there is no code (`none = "…"`).
     pub ethics: Option<Ethics>,
+    /// The same data in each other language a site publishes, by language tag, from the
+    /// translation files (`data/privacy.fr.toml`); empty in a translation itself.
+    pub translations: BTreeMap<String, translated::Translated>,
 }
 
 impl Legal {
+    /// The legal data in `language`: its translation (`fr-CA`, else `fr`), or the original
+    /// when the original is in that language.
+    pub fn in_language(&self, language: &LanguageTag) -> &Legal {
+        self.translation(language).map_or(self, |t| &t.legal)
+    }
+
+    /// The translation into `language`, if the sites publish one.
+    pub fn translation(&self, language: &LanguageTag) -> Option<&translated::Translated> {
+        self.translations
+            .get(language.as_str())
+            .or_else(|| self.translations.get(language.primary()))
+    }
+
     /// Content paths (below `content/`) that are merged into the privacy page rather than
     /// published on their own.
     pub fn consumed_content(&self) -> Vec<String> {
@@ -84,6 +102,7 @@ fn take<T>(
 pub fn load(
     sources: &SourceTree,
     chapters: &BTreeMap<ChapterSlug, Chapter>,
+    wanted: &translated::Wanted<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Legal> {
     let mut ok = true;
@@ -119,12 +138,17 @@ pub fn load(
         }
     }
     match (privacy, cookies, ethics) {
-        (Some(privacy), Some(cookies), Some(ethics)) if ok => Some(Legal {
-            privacy,
-            cookies,
-            schedules,
-            ethics,
-        }),
+        (Some(privacy), Some(cookies), Some(ethics)) if ok => {
+            let mut legal = Legal {
+                privacy,
+                cookies,
+                schedules,
+                ethics,
+                translations: BTreeMap::new(),
+            };
+            legal.translations = translated::load(sources, &legal, wanted, diagnostics);
+            Some(legal)
+        }
         _ => None,
     }
 }
@@ -143,6 +167,9 @@ fn load_schedules(
         if name == schedules::NONE_FILE {
             stated_none = Some(file);
             continue;
+        }
+        if translation::is_translation_name(name) {
+            continue; // a schedule's translation, read with the legal data's translations
         }
         let Some(id) = name.strip_suffix(".toml").filter(|s| !s.contains('/')) else {
             diagnostics.push(

@@ -266,6 +266,13 @@ pub fn parse(text: &str) -> Result<Privacy, Vec<Diagnostic>> {
     }
 }
 
+/// Parses a translation merged with the original's facts: the rules are about facts, which
+/// were checked on the original (a country's name in another language is not in the
+/// adequacy lists, which are in English).
+pub fn parse_translated(text: &str) -> Result<Privacy, Vec<Diagnostic>> {
+    toml_data::parse(text, Embedding::whole(PRIVACY_PATH, text))
+}
+
 /// A missing list that must be stated gets a hint showing both ways to state it.
 fn stated_hint(diagnostic: Diagnostic) -> Diagnostic {
     let example = |key: &str| match key {
