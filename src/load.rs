@@ -351,7 +351,6 @@ fn take_translated_sections(
     pages: &mut Vec<crate::model::Page>,
     diagnostics: &mut Diagnostics,
 ) -> BTreeMap<String, crate::model::Page> {
-    use crate::legal::translation::MissingTranslation;
     let mut fragments = BTreeMap::new();
     for section in &legal.privacy.sections {
         let file = section.file.get_ref();
@@ -366,10 +365,7 @@ fn take_translated_sections(
                     let message = format!(
                         "the privacy section content/{file} has no `{language}` translation: content/{wanted_path} does not exist"
                     );
-                    let diagnostic = match wanted.missing {
-                        MissingTranslation::Error => Diagnostic::error(message),
-                        MissingTranslation::Warn => Diagnostic::warning(message),
-                    };
+                    let diagnostic = wanted.missing.diagnostic(message);
                     diagnostics.push(diagnostic.in_file(&format!("content/{wanted_path}")).hint(
                         format!("copy content/{file} to content/{wanted_path} and translate it"),
                     ));

@@ -36,19 +36,24 @@ fn edit(root: &Path, file: &str, change: impl FnOnce(String) -> String) {
     fs::write(path, change(text)).unwrap();
 }
 
-/// `chapterhouse build` in `root` with `args`: (success, stderr).
-fn build(root: &Path, args: &[&str]) -> (bool, String) {
+/// `chapterhouse <args…> --now …` in `root`: (success, stdout and stderr).
+fn run(root: &Path, args: &[&str]) -> (bool, String) {
     let out = Command::cargo_bin("chapterhouse")
         .unwrap()
         .current_dir(root)
-        .args(["build", "--now", "2026-11-15T12:00:00Z", "--force"])
         .args(args)
+        .args(["--now", "2026-11-15T12:00:00Z"])
         .output()
         .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+/// `chapterhouse build --force` in `root` with `args`.
+fn build(root: &Path, args: &[&str]) -> (bool, String) {
+    let args: Vec<&str> = ["build", "--force"].iter().chain(args).copied().collect();
+    run(root, &args)
 }
 
 #[test]
@@ -149,14 +154,7 @@ fn check_names_a_translation_whose_original_changed_since() {
             1,
         )
     });
-    let out = Command::cargo_bin("chapterhouse")
-        .unwrap()
-        .current_dir(site.path())
-        .args(["check", "--now", "2026-11-15T12:00:00Z"])
-        .output()
-        .unwrap();
-    let stdout =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let (_, stdout) = run(site.path(), &["check"]);
     assert!(
         stdout.contains("data/cookies.fr.toml: warning: data/cookies.fr.toml is older than data/cookies.toml: its texts changed since this translation"),
         "{stdout}"

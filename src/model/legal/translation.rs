@@ -133,6 +133,16 @@ pub enum MissingTranslation {
     Warn,
 }
 
+impl MissingTranslation {
+    /// A missing translation's diagnostic: an error, or under `Warn` a warning.
+    pub fn diagnostic(self, message: String) -> Diagnostic {
+        match self {
+            MissingTranslation::Error => Diagnostic::error(message),
+            MissingTranslation::Warn => Diagnostic::warning(message),
+        }
+    }
+}
+
 /// A data file's path and text.
 #[derive(Debug, Clone, Copy)]
 pub struct Doc<'a> {
@@ -330,11 +340,8 @@ fn missing_text(
         "`{}` has no `{language}` translation in {translation_path}",
         leaf.key
     );
-    let diagnostic = match missing {
-        MissingTranslation::Error => Diagnostic::error(message),
-        MissingTranslation::Warn => Diagnostic::warning(message),
-    };
-    diagnostic
+    missing
+        .diagnostic(message)
         .at(original.path, original.text, leaf.span.start)
         .hint(format!(
             "add the translation of this text to {translation_path}, under the same key"
